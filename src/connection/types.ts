@@ -1,0 +1,58 @@
+/** Privilege escalation for one command; `password` is fed on stdin and never logged. */
+export interface Become {
+  enabled: boolean;
+  user?: string;
+  method?: 'sudo';
+  password?: string;
+}
+
+export interface ExecOptions {
+  /** Bytes fed to the command's standard input. */
+  stdin?: string | Buffer;
+  become?: Become;
+  /** Kill the command after this long; the result then has `timedOut: true`. */
+  timeoutMs?: number;
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** The same shape for success and failure, as execa does it. */
+export interface ExecResult {
+  rc: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut?: boolean;
+}
+
+export interface PutOptions {
+  /** Octal string such as '0644'. */
+  mode?: string;
+  owner?: string;
+  group?: string;
+  become?: Become;
+}
+
+/**
+ * How tasks reach a host. Every module talks to a host only through this, so local (execa)
+ * and SSH (node-ssh) connections are interchangeable.
+ */
+export interface Connection {
+  /** The inventory name of the host. */
+  readonly host: string;
+  /** Runs a command through `sh -c` on the host (with sudo when `become` is set). */
+  exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
+  /** Writes a file atomically: a temporary file beside `dest`, mode and owner set, then rename. */
+  put(dest: string, content: string | Buffer, opts?: PutOptions): Promise<void>;
+  /** Reads a whole file, or undefined when it does not exist. */
+  get(path: string, opts?: { become?: Become }): Promise<Buffer | undefined>;
+  close(): Promise<void>;
+}
+
+/** Raised by a connection that cannot reach its host; the executor marks the host UNREACHABLE. */
+export class UnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnreachableError';
+  }
+}

@@ -1,0 +1,118 @@
+import { closest, distance } from 'fastest-levenshtein';
+import { TsrunError, type SourceLocation } from '../core/errors';
+import type { ArgDef, ArgSpec, ArgType } from './types';
+
+const TRUE = new Set(['yes', 'true', 'on', '1', 'y']);
+const FALSE = new Set(['no', 'false', 'off', '0', 'n']);
+
+/** Suggests the nearest of `known` to `word`, as "did you mean" text, or ''. */
+export function didYouMean(word: string, known: Iterable<string>): string {
+  const list = [...known];
+  if (list.length === 0) return '';
+  const best = closest(word, list);
+  return best && distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
+}
+
+interface Where {
+  module: string;
+  task?: string;
+  location?: SourceLocation;
+}
+
+function fail(where: Where, message: string, expected?: string): never {
+  throw new TsrunError('SCHEMA', `${where.module}: ${message}`, { location: where.location, task: where.task, expected });
+}
+
+/** Validates and normalises a module's arguments against its spec: aliases, defaults, types, choices. */
+export function validateArgs(spec: ArgSpec, raw: Record<string, unknown>, where: Where): Record<string, unknown> {
+  const byName = new Map<string, [string, ArgDef]>();
+  for (const [name, def] of Object.entries(spec)) {
+    byName.set(name, [name, def]);
+    for (const alias of def.aliases ?? []) byName.set(alias, [name, def]);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const hit = byName.get(key);
+    if (!hit) fail(where, `unsupported argument "${key}"${didYouMean(key, byName.keys())}`, `one of: ${Object.keys(spec).join(', ')}`);
+    const [name, def] = hit;
+    if (value === null || value === undefined) continue;
+    out[name] = coerce(value, def.type, def, `${name}`, where);
+  }
+  for (const [name, def] of Object.entries(spec)) {
+    if (out[name] === undefined && def.default !== undefined) out[name] = structuredClone(def.default);
+    if (out[name] === undefined && def.required) fail(where, `missing required argument "${name}"`, `${name} (${def.type}): ${def.description}`);
+  }
+  return out;
+}
+
+function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where: Where): unknown {
+  const bad = (): never => fail(where, `argument "${name}" must be ${article(type)}, got ${describe(value)}`, def.description);
+  let v: unknown;
+  switch (type) {
+    case 'raw':
+      v = value;
+      break;
+    case 'str':
+    case 'path':
+      if (typeof value === 'string') v = value;
+      else if (typeof value === 'number' || typeof value === 'boolean') v = String(value);
+      else bad();
+      break;
+    case 'int':
+      if (typeof value === 'number' && Number.isInteger(value)) v = value;
+      else if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) v = Number(value);
+      else bad();
+      break;
+    case 'float':
+      if (typeof value === 'number') v = value;
+      else if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) v = Number(value);
+      else bad();
+      break;
+    case 'bool':
+      if (typeof value === 'boolean') v = value;
+      else if (typeof value === 'string' && TRUE.has(value.toLowerCase())) v = true;
+      else if (typeof value === 'string' && FALSE.has(value.toLowerCase())) v = false;
+      else if (value === 1 || value === 0) v = value === 1;
+      else bad();
+      break;
+    case 'list':
+      if (Array.isArray(value)) v = value;
+      else if (typeof value === 'string') v = value.split(',').map((s) => s.trim()).filter(Boolean);
+      else bad();
+      if (def.elements) v = (v as unknown[]).map((e, i) => coerce(e, def.elements!, { ...def, elements: undefined, choices: undefined }, `${name}[${i}]`, where));
+      break;
+    case 'dict':
+      if (value && typeof value === 'object' && !Array.isArray(value)) v = value;
+      else bad();
+      break;
+    case 'mode':
+      // YAML 1.1 reads 0644 as the number 420: print it back in octal, as Ansible does.
+      if (typeof value === 'number' && Number.isInteger(value)) v = value.toString(8).padStart(4, '0');
+      else if (typeof value === 'string' && /^[0-7]{3,4}$/.test(value)) v = value.padStart(4, '0');
+      else if (typeof value === 'string' && /^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(value)) v = value;
+      else bad();
+      break;
+  }
+  if (def.choices && type !== 'list' && !def.choices.includes(v as string)) {
+    fail(where, `argument "${name}" must be one of ${def.choices.join(', ')}, got ${describe(value)}${didYouMean(String(value), def.choices.map(String))}`, def.description);
+  }
+  if (def.choices && type === 'list') {
+    for (const e of v as unknown[]) if (!def.choices.includes(e as string)) fail(where, `argument "${name}" elements must be among ${def.choices.join(', ')}, got ${describe(e)}`);
+  }
+  return v;
+}
+
+function article(type: ArgType): string {
+  const words: Record<ArgType, string> = {
+    str: 'a string', path: 'a path (string)', int: 'an integer', float: 'a number', bool: 'a boolean (yes/no/true/false)',
+    list: 'a list', dict: 'a mapping', mode: "a file mode such as 0644, '0644' or u+rwx", raw: 'a value',
+  };
+  return words[type];
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'a mapping';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

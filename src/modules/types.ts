@@ -1,0 +1,110 @@
+import type { Become, Connection } from '../connection/types';
+
+/** Argument types, as in Ansible's argument specs. `mode` accepts 0644 (YAML 1.1 octal) or '0644' or 'u+rwx'. */
+export type ArgType = 'str' | 'int' | 'float' | 'bool' | 'list' | 'dict' | 'path' | 'mode' | 'raw';
+
+/** One argument, declared as data: drives validation, error messages and `tsrun doc`. */
+export interface ArgDef {
+  type: ArgType;
+  description: string;
+  required?: boolean;
+  default?: unknown;
+  choices?: readonly (string | number | boolean)[];
+  aliases?: readonly string[];
+  /** Element type for lists. */
+  elements?: ArgType;
+  /** The value is a secret: never printed in output, diffs or logs. */
+  noLog?: boolean;
+}
+
+export type ArgSpec = Record<string, ArgDef>;
+
+/** A change shown by --diff: a file's content, or readable lines for mode/owner/package/service changes. */
+export type Diff =
+  | { kind: 'file'; path: string; before: string; after: string }
+  | { kind: 'lines'; lines: string[] };
+
+/** What a module reports; the same shape for every module. `data` holds what `register` exposes (rc, stdout, stat...). */
+export interface ModuleResult {
+  changed: boolean;
+  failed?: boolean;
+  /** Set when the module did nothing because it cannot predict its outcome in check mode, with the reason in msg. */
+  skipped?: boolean;
+  msg?: string;
+  diff?: Diff[];
+  data?: Record<string, unknown>;
+}
+
+/** Everything a module may use; passed explicitly, never global. */
+export interface ModuleContext {
+  conn: Connection;
+  /** Check mode: report what would change, change nothing. */
+  check: boolean;
+  /** Diff mode: fill ModuleResult.diff. Modules may always fill it; output decides whether to show it. */
+  diff: boolean;
+  become?: Become;
+  /** Environment variables for commands (the task's `environment`). */
+  environment?: Record<string, string>;
+  /** The task's timeout. */
+  timeoutMs?: number;
+  /** Variables visible to the task (inventory, facts, registered results). */
+  vars: Record<string, unknown>;
+  /** Resolves a relative path in the role's/playbook's `files/` or `templates/` to an absolute controller path. */
+  findFile(kind: 'files' | 'templates', name: string): string;
+  /** Renders a Handlebars template with the task's variables (strict: undefined variables throw). */
+  render(template: string): string;
+  /** Evaluates a conditional expression (`when` syntax) with the task's variables. */
+  evaluate(expression: string): unknown;
+}
+
+/** One module per file, named after its YAML key. */
+export interface Module<A = Record<string, unknown>> {
+  name: string;
+  /** One line for `tsrun doc` lists. */
+  summary: string;
+  /** Longer documentation for `tsrun doc NAME`. */
+  description?: string;
+  args: ArgSpec;
+  /** Free-form `k=v` string form: the argument that takes the text that is not k=v (command's `cmd`). */
+  freeForm?: string;
+  /** Whether the module runs on the controller only (no connection use): debug, set_fact, assert, fail. */
+  controllerOnly?: boolean;
+  /** Examples for `tsrun doc`. */
+  examples?: string;
+  run(ctx: ModuleContext, args: A): Promise<ModuleResult>;
+}
+
+/** The plan a state module computes from the current state: a pure function of (state, args). */
+export interface Plan<C = unknown> {
+  changed: boolean;
+  diff: Diff[];
+  /** Why nothing changes, or what will change, in a few words. */
+  msg?: string;
+  /** What apply needs to do. */
+  change?: C;
+  /** Fields for `register`, known before applying. */
+  data?: Record<string, unknown>;
+}
+
+/** The read state -> pure plan -> apply contract that idempotent modules follow. */
+export interface StateModuleDef<A, S, C> extends Omit<Module<A>, 'run'> {
+  read(ctx: ModuleContext, args: A): Promise<S>;
+  plan(state: S, args: A): Plan<C>;
+  apply(ctx: ModuleContext, args: A, plan: Plan<C>): Promise<Record<string, unknown> | void>;
+}
+
+/** Builds a Module from the read/plan/apply contract. Check mode stops after the plan. */
+export function stateModule<A, S, C>(def: StateModuleDef<A, S, C>): Module<A> {
+  const { read, plan, apply, ...meta } = def;
+  return {
+    ...meta,
+    async run(ctx, args) {
+      const state = await read(ctx, args);
+      const p = plan(state, args);
+      const base: ModuleResult = { changed: p.changed, diff: p.diff, msg: p.msg, data: p.data };
+      if (!p.changed || ctx.check) return base;
+      const extra = await apply(ctx, args, p);
+      return { ...base, data: { ...p.data, ...(extra ?? {}) } };
+    },
+  };
+}
