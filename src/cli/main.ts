@@ -1,5 +1,32 @@
-/** Entry point: returns the process exit code. */
+import { Command, CommanderError } from 'commander';
+import { formatError, TsrunError } from '../core/errors';
+import { moduleDoc } from './doc';
+import { EXIT, exitCodeFor } from './exit-codes';
+import { registerInventoryCommand } from './inventory';
+import { registerPlaybookCommand } from './playbook';
+
+/** Entry point: runs the command line and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  console.log('tsrun', argv.join(' '));
-  return 0;
+  let exit: number = EXIT.OK;
+  const program = new Command('tsrun')
+    .description('Agentless, Ansible-style playbook runner')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerPlaybookCommand(program, (c) => (exit = c));
+  registerInventoryCommand(program);
+  program.command('doc').description('Module documentation, generated from argument schemas').argument('[module]').action((name?: string) => {
+    process.stdout.write(`${moduleDoc(name)}\n`);
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exit;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (err instanceof TsrunError) {
+      process.stderr.write(`${formatError(err)}\n`);
+      return exitCodeFor(err.code);
+    }
+    process.stderr.write(`ERROR! unexpected: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT.ERROR;
+  }
 }

@@ -1,6 +1,15 @@
+import assert from './assert';
+import debug from './debug';
+import fail from './fail';
+import setFact from './set_fact';
 import type { Module } from './types';
 
-/** Every built-in module, by its YAML key. */
-const modules: Module<never>[] = [];
+// Modules are typed by their own arguments; the registry only needs their shared shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyModule = Module<any>;
 
-export const registry: ReadonlyMap<string, Module<never>> = new Map(modules.map((m) => [m.name, m]));
+/** Every built-in module, by its YAML key. */
+const modules: AnyModule[] = [assert, debug, fail, setFact];
+
+/** Built-in modules by name. */
+export const registry: ReadonlyMap<string, AnyModule> = new Map(modules.map((m) => [m.name, m]));

@@ -67,6 +67,8 @@ export interface Module<A = Record<string, unknown>> {
   args: ArgSpec;
   /** Free-form `k=v` string form: the argument that takes the text that is not k=v (command's `cmd`). */
   freeForm?: string;
+  /** Accepts any arguments (set_fact): no validation against `args`. */
+  anyArgs?: boolean;
   /** Whether the module runs on the controller only (no connection use): debug, set_fact, assert, fail. */
   controllerOnly?: boolean;
   /** Examples for `tsrun doc`. */

@@ -1,0 +1,25 @@
+import type { ErrorCode } from '../core/errors';
+
+/** Exit codes, as Ansible's: documented in the README. */
+export const EXIT = {
+  OK: 0,
+  /** An unexpected internal error. */
+  ERROR: 1,
+  /** One or more hosts failed a task. */
+  FAILED_HOSTS: 2,
+  /** One or more hosts were unreachable (and none failed). */
+  UNREACHABLE: 3,
+  /** Bad input: malformed YAML, unknown module or keyword, undefined variable, missing file or role. */
+  BAD_INPUT: 4,
+  /** Bad command line. */
+  USAGE: 5,
+} as const;
+
+/** The exit code for an error that stopped the run. */
+export function exitCodeFor(code: ErrorCode): number {
+  if (code === 'USAGE') return EXIT.USAGE;
+  if (code === 'INTERNAL') return EXIT.ERROR;
+  if (code === 'UNREACHABLE') return EXIT.UNREACHABLE;
+  if (code === 'TASK') return EXIT.FAILED_HOSTS;
+  return EXIT.BAD_INPUT;
+}

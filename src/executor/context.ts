@@ -1,0 +1,12 @@
+import type { Connections } from './connections';
+import type { HostRun } from './host';
+import type { RunOptions } from './options';
+import type { PlayVars } from './vars';
+
+/** What the executor's parts share during one play; passed explicitly, never global. */
+export interface PlayContext {
+  opts: RunOptions;
+  pv: PlayVars;
+  hosts: Map<string, HostRun>;
+  conns: Connections;
+}

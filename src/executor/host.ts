@@ -1,0 +1,37 @@
+import type { Connection } from '../connection/types';
+import { emptyStats, type HostStats } from './events';
+
+/** One host's state through a run: its variables, facts, failures and notified handlers. */
+export class HostRun {
+  /** Gathered facts, as `ansible_*` names. */
+  facts: Record<string, unknown> = {};
+  /** Variables from set_fact and register, which outlive the task. */
+  readonly hostFacts: Record<string, unknown> = {};
+  failed = false;
+  unreachable = false;
+  /** meta: end_host, or end_play for everyone. */
+  ended = false;
+  readonly notified = new Set<string>();
+  readonly stats: HostStats = emptyStats();
+  conn?: Connection;
+
+  constructor(
+    readonly name: string,
+    /** Inventory variables, already merged by precedence (groups, then the host). */
+    readonly inventoryVars: Record<string, unknown>,
+  ) {}
+
+  /** Whether the host still takes tasks. */
+  get active(): boolean {
+    return !this.failed && !this.unreachable && !this.ended;
+  }
+
+  /** What `hostvars[name]` shows other hosts: inventory variables, facts, set_fact and registered results. */
+  visibleVars(): Record<string, unknown> {
+    return { ...this.inventoryVars, ...this.facts, ansible_facts: stripPrefix(this.facts), ...this.hostFacts };
+  }
+}
+
+function stripPrefix(facts: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facts).map(([k, v]) => [k.replace(/^ansible_/, ''), v]));
+}

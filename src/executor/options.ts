@@ -1,0 +1,22 @@
+import type { Reporter } from './events';
+
+/** What the command line asks of a run. */
+export interface RunOptions {
+  inventory: string[];
+  check: boolean;
+  diff: boolean;
+  limit?: string;
+  forks: number;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Record<string, unknown>;
+  verbosity: number;
+  reporter: Reporter;
+  /** Connection settings passed to the SSH layer. */
+  connection: {
+    hostKeyChecking?: 'strict' | 'accept-new' | 'off';
+    sshConfigFile?: string;
+    askPass?: string;
+    becomePassword?: string;
+  };
+}

@@ -1,0 +1,152 @@
+import { isAbsolute, resolve } from 'node:path';
+import pLimit from 'p-limit';
+import { UnreachableError } from '../connection/types';
+import { TsrunError } from '../core/errors';
+import { gatherFacts } from '../facts/gather';
+import { groupsMap, loadInventory, selectHosts, type Inventory } from '../inventory/index';
+import { validateArgs } from '../modules/args';
+import { loadPlaybook } from '../playbook/plays';
+import type { Play } from '../playbook/types';
+import { loadYaml } from '../yaml/load';
+import { Connections } from './connections';
+import type { PlayContext } from './context';
+import type { HostStats } from './events';
+import { flushHandlers } from './handlers';
+import { HostRun } from './host';
+import type { RunOptions } from './options';
+import { expand } from './render';
+import { runTasks } from './run-tasks';
+import { ROOT } from './scope';
+import { hostvarsOf, taskVars, type PlayVars } from './vars';
+
+/** How a run ended, for the exit code. */
+export interface RunSummary {
+  stats: Record<string, HostStats>;
+  failed: boolean;
+  unreachable: boolean;
+}
+
+/** Loads a playbook and its inventory, then runs every play. Input errors throw before any host is touched. */
+export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const plays = loadPlaybook(file);
+  const inv = await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') });
+  const hosts = new Map<string, HostRun>();
+  const conns = new Connections(opts.connection);
+  try {
+    for (const play of plays) await runPlay(play, inv, hosts, conns, opts);
+  } finally {
+    await conns.closeAll();
+  }
+  const stats = Object.fromEntries([...hosts].map(([n, h]) => [n, h.stats]));
+  opts.reporter.event({ type: 'recap', stats, durationMs: performance.now() - started });
+  return {
+    stats,
+    failed: Object.values(stats).some((s) => s.failed > 0),
+    unreachable: Object.values(stats).some((s) => s.unreachable > 0),
+  };
+}
+
+async function runPlay(play: Play, inv: Inventory, all: Map<string, HostRun>, conns: Connections, opts: RunOptions): Promise<void> {
+  const names = selectHosts(inv, play.hosts, opts.limit);
+  for (const name of names) {
+    if (!all.has(name)) all.set(name, new HostRun(name, inv.hosts.get(name)?.vars ?? { inventory_hostname: name }));
+  }
+  opts.reporter.event({ type: 'play_start', name: play.name, hosts: names });
+  const pv: PlayVars = {
+    play,
+    playVars: {},
+    roleDefaults: Object.assign({}, ...play.roles.map((u) => u.role.defaults)),
+    extraVars: opts.extraVars,
+    magic: {
+      groups: groupsMap(inv),
+      hostvars: hostvarsOf(all),
+      play_hosts: names,
+      ansible_play_hosts: names,
+      ansible_play_hosts_all: names,
+      ansible_play_name: play.name,
+      ansible_check_mode: opts.check,
+      ansible_diff_mode: opts.diff,
+      playbook_dir: play.dir,
+    },
+  };
+  pv.playVars = { ...play.vars, ...varsFiles(play, { ...play.vars, ...opts.extraVars }) };
+  const pc: PlayContext = { opts, pv, hosts: all, conns };
+  for (const batch of batches(names, play.serial)) {
+    const hosts = batch.map((n) => all.get(n)!).filter((h) => h.active);
+    for (const h of hosts) h.ended = false;
+    if (play.gatherFacts) await gather(pc, hosts);
+    validateRoleArguments(pc, hosts.filter((h) => h.active));
+    for (const section of play.sections) {
+      await runTasks(pc, section, hosts, ROOT);
+      await flushHandlers(pc, hosts);
+    }
+  }
+}
+
+function varsFiles(play: Play, vars: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const entry of play.varsFiles) {
+    const file = String(expand(entry, vars, { location: play.loc }));
+    const data = loadYaml(isAbsolute(file) ? file : resolve(play.dir, file), play.loc);
+    if (data && typeof data === 'object') Object.assign(out, data);
+  }
+  return out;
+}
+
+/** `serial`: a number, a percentage, or a list of them (the last repeats). */
+function batches(names: string[], serial: unknown): string[][] {
+  if (serial === undefined || serial === null) return [names];
+  const sizes = [serial].flat().map((s) => {
+    const text = String(s);
+    const n = text.endsWith('%') ? Math.max(1, Math.floor((names.length * parseFloat(text)) / 100)) : Number(text);
+    if (!Number.isFinite(n) || n <= 0) throw new TsrunError('SCHEMA', `serial must be a positive number or percentage, got "${text}"`);
+    return n;
+  });
+  const out: string[][] = [];
+  for (let i = 0, k = 0; i < names.length; k++) {
+    const size = sizes[Math.min(k, sizes.length - 1)];
+    out.push(names.slice(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+async function gather(pc: PlayContext, hosts: HostRun[]): Promise<void> {
+  const title = 'Gathering Facts';
+  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name) });
+  const limit = pLimit(pc.opts.forks);
+  await Promise.all(hosts.map((h) => limit(async () => {
+    const started = performance.now();
+    try {
+      const conn = await pc.conns.get(h.name, taskVars(pc.pv, h, undefined, {}));
+      h.facts = await gatherFacts(conn);
+      h.stats.ok++;
+      pc.opts.reporter.event({ type: 'host_result', task: title, result: { host: h.name, status: 'ok', result: { changed: false }, durationMs: performance.now() - started } });
+    } catch (err) {
+      const unreachable = err instanceof UnreachableError;
+      const msg = err instanceof Error ? err.message : String(err);
+      if (unreachable) { h.unreachable = true; h.stats.unreachable++; } else { h.failed = true; h.stats.failed++; }
+      pc.opts.reporter.event({ type: 'host_result', task: title, result: { host: h.name, status: unreachable ? 'unreachable' : 'failed', msg, result: { failed: true, msg }, durationMs: performance.now() - started } });
+    }
+  })));
+  pc.opts.reporter.event({ type: 'task_end', name: title });
+}
+
+/** Role argument specs are checked for every host before any task runs, so bad input touches nothing. */
+function validateRoleArguments(pc: PlayContext, hosts: HostRun[]): void {
+  for (const use of pc.pv.play.roles) {
+    const spec = use.role.argSpec;
+    if (!spec) continue;
+    for (const h of hosts) {
+      const vars = taskVars(pc.pv, h, use, {});
+      const given = Object.fromEntries(Object.keys(spec).filter((k) => vars[k] !== undefined).map((k) => [k, expand(vars[k], vars, { location: use.role.argSpecLocation })]));
+      try {
+        validateArgs(spec, given, { module: `role ${use.role.name}`, location: use.role.argSpecLocation });
+      } catch (err) {
+        if (err instanceof TsrunError) throw new TsrunError(err.code, `${err.message} (host ${h.name})`, { location: err.location, expected: err.expected });
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { SourceLocation } from '../core/errors';
+import { evaluate as evalExpr, isTrue } from '../expr/index';
+import { renderDeep } from '../template/index';
+
+/** Where a template or expression is used, for error messages. */
+export interface Where {
+  task?: string;
+  location?: SourceLocation;
+}
+
+const MAX_DEPTH = 8;
+
+/**
+ * Renders templates inside a value. Variables may hold templates themselves (`a: "{{ b }}"`), which Ansible
+ * resolves lazily; here a result that still holds `{{` is rendered again, a bounded number of times.
+ */
+export function expand(value: unknown, vars: Record<string, unknown>, where: Where): unknown {
+  let current = value;
+  for (let i = 0; i < MAX_DEPTH; i++) {
+    if (!hasTemplate(current)) return current;
+    const next = renderDeep(current, vars, where);
+    if (JSON.stringify(next) === JSON.stringify(current)) return next;
+    current = next;
+  }
+  return current;
+}
+
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{') || value.includes('{%');
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasTemplate(k) || hasTemplate(v));
+  return false;
+}
+
+/** Whether a condition (`when`, `changed_when`...: a string, a boolean or a list of them, all of which must hold) holds. */
+export function holds(cond: unknown, vars: Record<string, unknown>, where: Where): boolean {
+  return isTrue(cond, vars, where);
+}
+
+/** Evaluates one expression (debug's `var`, assert's `that`). */
+export function evaluate(expr: string, vars: Record<string, unknown>, where: Where): unknown {
+  return evalExpr(expr, vars, where);
+}
+
+/** A boolean-ish keyword value (`become: yes`, `ignore_errors: "{{ x }}"`). */
+export function truthy(value: unknown, vars: Record<string, unknown>, where: Where): boolean {
+  const v = expand(value, vars, where);
+  if (typeof v === 'string') return ['yes', 'true', 'on', '1', 'y'].includes(v.toLowerCase());
+  return Boolean(v);
+}

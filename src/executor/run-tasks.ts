@@ -1,0 +1,157 @@
+import pLimit from 'p-limit';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { TsrunError } from '../core/errors';
+import { loadTaskFile } from '../playbook/tasks';
+import { RoleLoader, roleSearchPath } from '../playbook/roles';
+import type { TaskDef } from '../playbook/types';
+import type { PlayContext } from './context';
+import type { HostResult } from './events';
+import type { HostRun } from './host';
+import { expand, holds, truthy } from './render';
+import { inherit, selectedByTags, type Inherited } from './scope';
+import { runTaskOnHost } from './task';
+import { taskVars } from './vars';
+import { flushHandlers } from './handlers';
+
+/** Runs a task list on hosts, task by task (Ansible's linear strategy): every host finishes a task before the next. */
+export async function runTasks(pc: PlayContext, tasks: TaskDef[], hosts: HostRun[], parent: Inherited): Promise<void> {
+  for (const task of tasks) {
+    const active = hosts.filter((h) => h.active);
+    if (active.length === 0) return;
+    if (task.kind === 'block') {
+      await runBlock(pc, task, active, inherit(parent, task.kw));
+    } else if (task.action === 'meta') {
+      await runMeta(pc, task, active, inherit(parent, task.kw));
+    } else if (task.kind === 'include_tasks' || task.kind === 'include_role') {
+      await runInclude(pc, task, active, parent);
+    } else {
+      await runTask(pc, task, active, inherit(parent, task.kw, false));
+    }
+  }
+}
+
+/** Runs one task on hosts in parallel, up to --forks, and reports each result. */
+export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited, handler = false): Promise<HostResult[]> {
+  const tags = inh.tags;
+  if (!handler && !selectedByTags(tags, pc.opts.tags, pc.opts.skipTags)) return [];
+  const withWhen = { ...inh, when: [...inh.when, ...(task.kw.when ?? [])] };
+  const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once, taskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name });
+  const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  const title = displayName(pc, task, hosts[0], inh);
+  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}` });
+  const limit = pLimit(pc.opts.forks);
+  const results = await Promise.all(targets.map((h) => limit(() => runTaskOnHost(pc, task, h, withWhen))));
+  if (runOnce && task.kw.register) {
+    // run_once: every host sees the one result
+    for (const h of hosts) h.hostFacts[task.kw.register] = hosts[0].hostFacts[task.kw.register];
+  }
+  for (const r of results) {
+    const host = pc.hosts.get(r.host)!;
+    count(host, r);
+    pc.opts.reporter.event({ type: 'host_result', task: title, result: r });
+  }
+  pc.opts.reporter.event({ type: 'task_end', name: title });
+  if (results.some((r) => r.status === 'failed' && !r.ignored) && inh.any_errors_fatal !== undefined && truthy(inh.any_errors_fatal, {}, {})) {
+    for (const h of hosts) if (h.active) h.failed = true;
+  }
+  return results;
+}
+
+function count(host: HostRun, r: HostResult): void {
+  const s = host.stats;
+  if (r.status === 'unreachable') {
+    s.unreachable++;
+    host.unreachable = true;
+  } else if (r.status === 'failed' && r.ignored) {
+    s.ignored++;
+  } else if (r.status === 'failed') {
+    s.failed++;
+    host.failed = true;
+  } else if (r.status === 'skipped') {
+    s.skipped++;
+  } else {
+    s.ok++;
+    if (r.status === 'changed') s.changed++;
+  }
+}
+
+function displayName(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited): string {
+  const role = task.scope.roleUse ? `${task.scope.roleUse.role.name} : ` : '';
+  try {
+    return role + String(expand(task.name, taskVars(pc.pv, host, task.scope.roleUse, inh.vars), {}));
+  } catch {
+    return role + task.name;
+  }
+}
+
+async function runBlock(pc: PlayContext, block: TaskDef, hosts: HostRun[], inh: Inherited): Promise<void> {
+  await runTasks(pc, block.block ?? [], hosts, inh);
+  const failedHere = hosts.filter((h) => h.failed && !h.unreachable);
+  if (block.rescue?.length && failedHere.length) {
+    for (const h of failedHere) {
+      h.failed = false;
+      h.stats.failed--;
+      h.stats.rescued++;
+    }
+    await runTasks(pc, block.rescue, failedHere, inh);
+  }
+  if (block.always?.length) {
+    const stillFailed = hosts.filter((h) => h.failed && !h.unreachable);
+    for (const h of stillFailed) h.failed = false;
+    await runTasks(pc, block.always, hosts.filter((h) => !h.unreachable && !h.ended), inh);
+    for (const h of stillFailed) h.failed = true;
+  }
+}
+
+async function runMeta(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited): Promise<void> {
+  const action = String(task.args.free_form ?? task.args._raw_params ?? '');
+  const applies = hosts.filter((h) => !inh.when.length || holds(inh.when, taskVars(pc.pv, h, task.scope.roleUse, inh.vars), { task: task.name, location: task.loc }));
+  switch (action) {
+    case 'flush_handlers':
+      return flushHandlers(pc, hosts);
+    case 'noop':
+      return;
+    case 'end_play':
+      if (applies.length) for (const h of hosts) h.ended = true;
+      return;
+    case 'end_host':
+      for (const h of applies) h.ended = true;
+      return;
+    case 'clear_facts':
+      for (const h of applies) h.facts = {};
+      return;
+    default:
+      throw new TsrunError('SCHEMA', `unknown meta action "${action}"`, { location: task.loc, task: task.name, expected: 'flush_handlers, noop, end_play, end_host or clear_facts' });
+  }
+}
+
+/** include_tasks / include_role: decided per host at run time; hosts that include the same file run it together. */
+async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], parent: Inherited): Promise<void> {
+  const inh = inherit(parent, task.kw, false);
+  if (!selectedByTags(inh.tags, pc.opts.tags, pc.opts.skipTags)) return;
+  const groups = new Map<string, HostRun[]>();
+  for (const h of hosts) {
+    const vars = taskVars(pc.pv, h, task.scope.roleUse, inh.vars);
+    const where = { task: task.name, location: task.loc };
+    if (task.kw.when && !holds([...inh.when, ...task.kw.when], vars, where)) continue;
+    if (inh.when.length && !holds(inh.when, vars, where)) continue;
+    const args = expand(task.args, vars, where) as Record<string, unknown>;
+    const key = JSON.stringify(args);
+    groups.set(key, [...(groups.get(key) ?? []), h]);
+  }
+  for (const [key, group] of groups) {
+    const args = JSON.parse(key) as Record<string, unknown>;
+    let tasks: TaskDef[];
+    if (task.kind === 'include_tasks') {
+      const file = String(args.file ?? args._raw_params ?? '');
+      const base = task.scope.roleUse ? `${task.scope.roleUse.role.path}/tasks` : task.scope.dir;
+      tasks = loadTaskFile(isAbsolute(file) ? file : resolve(base, file), { roleUse: task.scope.roleUse }, new RoleLoader(roleSearchPath(pc.pv.play.dir)), task.loc);
+    } else {
+      const roles = new RoleLoader(roleSearchPath(pc.pv.play.dir));
+      const use = roles.use(String(args.name), (args.vars as Record<string, unknown>) ?? {}, dirname(task.loc.file), task.loc);
+      tasks = roles.tasks(use, typeof args.tasks_from === 'string' ? args.tasks_from : 'main', task.loc);
+      pc.pv.play.handlers.push(...roles.uses.flatMap((u) => u.role.handlers.map((hd) => ({ ...hd, scope: { ...hd.scope, roleUse: u } }))));
+    }
+    await runTasks(pc, tasks, group, { ...inh, vars: { ...inh.vars, ...(task.kw.vars ?? {}) } });
+  }
+}

@@ -1,0 +1,54 @@
+import type { TaskKeywords } from '../playbook/types';
+
+/** Keywords that blocks, roles and plays pass down to the tasks inside them. */
+export interface Inherited {
+  when: unknown[];
+  tags: string[];
+  vars: Record<string, unknown>;
+  become?: unknown;
+  become_user?: unknown;
+  environment?: unknown;
+  check_mode?: unknown;
+  no_log?: unknown;
+  ignore_errors?: unknown;
+  diff?: unknown;
+  any_errors_fatal?: unknown;
+}
+
+/** The empty inheritance at the top of a play. */
+export const ROOT: Inherited = { when: [], tags: [], vars: {} };
+
+/** What a task or block sees: its parents' keywords, overridden by its own. */
+export function inherit(parent: Inherited, kw: TaskKeywords, withWhen = true): Inherited {
+  const pick = <K extends keyof Inherited & keyof TaskKeywords>(k: K) => (kw[k] !== undefined ? kw[k] : parent[k]);
+  return {
+    when: withWhen && kw.when ? [...parent.when, ...kw.when] : parent.when,
+    tags: kw.tags ? [...new Set([...parent.tags, ...kw.tags])] : parent.tags,
+    vars: kw.vars ? { ...parent.vars, ...kw.vars } : parent.vars,
+    become: pick('become'),
+    become_user: pick('become_user'),
+    environment: kw.environment !== undefined ? mergeEnv(parent.environment, kw.environment) : parent.environment,
+    check_mode: pick('check_mode'),
+    no_log: pick('no_log'),
+    ignore_errors: pick('ignore_errors'),
+    diff: pick('diff'),
+    any_errors_fatal: pick('any_errors_fatal'),
+  };
+}
+
+function mergeEnv(parent: unknown, own: unknown): unknown {
+  if (parent && typeof parent === 'object' && own && typeof own === 'object') return { ...parent, ...own };
+  return own;
+}
+
+/** Whether a task with these tags runs under --tags/--skip-tags, as Ansible decides it. */
+export function selectedByTags(taskTags: string[], only: string[], skip: string[]): boolean {
+  const tags = new Set(taskTags);
+  if (skip.some((t) => tags.has(t) || (t === 'tagged' && tags.size > 0) || (t === 'untagged' && tags.size === 0))) return false;
+  if (tags.has('always') && !skip.includes('always')) return true;
+  const wanted = only.length ? only : ['all'];
+  if (tags.has('never') && !wanted.some((t) => tags.has(t) && t !== 'never')) return false;
+  return wanted.some(
+    (t) => t === 'all' || tags.has(t) || (t === 'tagged' && tags.size > 0) || (t === 'untagged' && tags.size === 0),
+  );
+}

@@ -1,0 +1,181 @@
+import { isAbsolute, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { formatError, TsrunError } from '../core/errors';
+import { UnreachableError, type Become } from '../connection/types';
+import { LocalConnection } from '../connection/local';
+import { validateArgs } from '../modules/args';
+import { registry } from '../modules/index';
+import type { ModuleContext, ModuleResult } from '../modules/types';
+import type { TaskDef } from '../playbook/types';
+import type { PlayContext } from './context';
+import type { HostResult, HostStatus } from './events';
+import type { HostRun } from './host';
+import { evaluate, expand, holds, truthy, type Where } from './render';
+import type { Inherited } from './scope';
+import { OMIT, taskVars } from './vars';
+
+const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
+
+/** Runs one task on one host: when, loop, until, the module, changed_when/failed_when, register, notify. */
+export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited): Promise<HostResult> {
+  const started = performance.now();
+  const where: Where = { task: task.name, location: task.loc };
+  const base = taskVars(pc.pv, host, task.scope.roleUse, inh.vars);
+  const done = (status: HostStatus, result: Record<string, unknown>, extra: Partial<HostResult> = {}): HostResult => ({
+    host: host.name, status, result, durationMs: performance.now() - started, ...extra,
+  });
+  let noLog = false;
+  try {
+    noLog = inh.no_log !== undefined && truthy(inh.no_log, base, where);
+    if (task.kw.loop === undefined) {
+      if (inh.when.length && !holds(inh.when, base, where)) return done('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+      const out = await runOnce(pc, task, host, inh, base, where);
+      return finish(pc, task, host, inh, base, where, done, out, noLog);
+    }
+    const items = expand(task.kw.loop, base, where);
+    if (!Array.isArray(items)) {
+      throw new TsrunError('SCHEMA', `"loop" must give a list, got ${typeof items}`, { location: task.loc, task: task.name, expected: 'loop: [a, b] or loop: "{{ a_list }}"' });
+    }
+    const loopVar = task.kw.loop_control?.loop_var ?? 'item';
+    const results: Record<string, unknown>[] = [];
+    const lines: NonNullable<HostResult['items']> = [];
+    for (const [index, item] of items.entries()) {
+      const vars = { ...base, ...host.hostFacts, [loopVar]: item, ansible_loop_var: loopVar, ...(task.kw.loop_control?.index_var ? { [task.kw.loop_control.index_var]: index } : {}) };
+      const label = String(task.kw.loop_control?.label !== undefined ? expand(task.kw.loop_control.label, vars, where) : typeof item === 'string' ? item : JSON.stringify(item));
+      if (inh.when.length && !holds(inh.when, vars, where)) {
+        results.push({ changed: false, skipped: true, [loopVar]: item });
+        lines.push({ label, status: 'skipped' });
+        continue;
+      }
+      const out = await runOnce(pc, task, host, inh, vars, where);
+      if (out.unreachable) return done('unreachable', out.result, { msg: out.msg });
+      results.push({ ...out.result, [loopVar]: item });
+      lines.push({ label, status: statusOf(out), msg: out.msg });
+      out.diff && (out.result.__diff = out.diff);
+    }
+    const failed = results.some((r) => r.failed === true);
+    const aggregate: Outcome = {
+      result: {
+        changed: results.some((r) => r.changed === true),
+        failed,
+        skipped: results.length > 0 && results.every((r) => r.skipped === true),
+        msg: failed ? 'One or more items failed' : 'All items completed',
+        results: results.map(({ __diff: _, ...r }) => r),
+      },
+      diff: results.flatMap((r) => (r.__diff as ModuleResult['diff']) ?? []),
+      items: lines,
+    };
+    return finish(pc, task, host, inh, base, where, done, aggregate, noLog, true);
+  } catch (err) {
+    if (err instanceof UnreachableError) return done('unreachable', { unreachable: true, msg: err.message }, { msg: err.message });
+    const msg = err instanceof TsrunError ? formatError(err) : err instanceof Error ? err.message : String(err);
+    return done('failed', { failed: true, msg: noLog ? CENSORED : msg }, { msg: noLog ? CENSORED : msg });
+  }
+}
+
+interface Outcome {
+  result: Record<string, unknown>;
+  msg?: string;
+  diff?: ModuleResult['diff'];
+  items?: HostResult['items'];
+  unreachable?: boolean;
+  debug?: unknown;
+}
+
+function statusOf(out: Outcome): HostStatus {
+  if (out.result.failed) return 'failed';
+  if (out.result.skipped) return 'skipped';
+  return out.result.changed ? 'changed' : 'ok';
+}
+
+/** register, notify, ignore_errors and no_log, once per task (after the loop, if any). */
+function finish(
+  pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited, vars: Record<string, unknown>, where: Where,
+  done: (s: HostStatus, r: Record<string, unknown>, e?: Partial<HostResult>) => HostResult, out: Outcome, noLog: boolean, looped = false,
+): HostResult {
+  const result = noLog ? { changed: out.result.changed, failed: out.result.failed, censored: CENSORED } : out.result;
+  if (task.kw.register) host.hostFacts[task.kw.register] = noLog ? out.result : result;
+  if (looped && out.result.failed && !noLog) out.msg = 'One or more items failed';
+  let status = statusOf(out);
+  if (status === 'changed' && task.kw.notify) {
+    for (const n of task.kw.notify) host.notified.add(String(expand(n, vars, where)));
+  }
+  let ignored = false;
+  if (status === 'failed' && inh.ignore_errors !== undefined && truthy(inh.ignore_errors, vars, where)) ignored = true;
+  const showDiff = !noLog && (inh.diff === undefined ? pc.opts.diff : truthy(inh.diff, vars, where));
+  return done(status, result, {
+    ignored,
+    msg: noLog ? (status === 'failed' ? CENSORED : undefined) : (out.msg ?? (out.result.msg as string | undefined)),
+    diff: showDiff ? out.diff : undefined,
+    items: noLog ? undefined : out.items,
+    debug: noLog ? undefined : out.debug,
+  });
+}
+
+/** One module call (one loop item), with until/retries and changed_when/failed_when. */
+async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited, vars: Record<string, unknown>, where: Where): Promise<Outcome> {
+  const mod = registry.get(task.action);
+  if (!mod) throw new TsrunError('SCHEMA', `unknown module "${task.action}"`, { location: task.loc, task: task.name });
+  const check = inh.check_mode === undefined ? pc.opts.check : truthy(inh.check_mode, vars, where);
+  const become: Become | undefined = inh.become !== undefined && truthy(inh.become, vars, where)
+    ? { enabled: true, user: inh.become_user !== undefined ? String(expand(inh.become_user, vars, where)) : undefined, password: (vars.ansible_become_password ?? vars.ansible_become_pass ?? pc.opts.connection.becomePassword) as string | undefined }
+    : undefined;
+  const environment = inh.environment !== undefined ? stringMap(expand(inh.environment, vars, where)) : undefined;
+  const timeout = task.kw.timeout !== undefined ? Number(expand(task.kw.timeout, vars, where)) : undefined;
+  const raw = expand(task.args, vars, where) as Record<string, unknown>;
+  const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), { module: mod.name, task: task.name, location: task.loc });
+
+  const delegate = task.kw.delegate_to !== undefined ? String(expand(task.kw.delegate_to, vars, where)) : undefined;
+  const conn = mod.controllerOnly ? new LocalConnection('localhost')
+    : delegate === 'localhost' || delegate === '127.0.0.1' ? new LocalConnection(delegate)
+      : delegate ? await pc.conns.get(delegate, pc.hosts.get(delegate)?.visibleVars() ?? { ansible_host: delegate })
+        : await pc.conns.get(host.name, vars);
+
+  const ctx: ModuleContext = {
+    conn, check, diff: true, become, environment, vars,
+    timeoutMs: timeout ? timeout * 1000 : undefined,
+    findFile: (kind, name) => findFile(task, kind, name, pc.pv.play.dir),
+    render: (source) => String(expand(source, vars, where)),
+    evaluate: (expr) => evaluate(expr, vars, where),
+  };
+  const retries = task.kw.until !== undefined ? Number(expand(task.kw.retries ?? 3, vars, where)) : 0;
+  const delay = Number(expand(task.kw.delay ?? 5, vars, where));
+  let out: Outcome;
+  for (let attempt = 0; ; attempt++) {
+    const r = await mod.run(ctx, args as never);
+    if (r.data?.ansible_facts && typeof r.data.ansible_facts === 'object') Object.assign(host.hostFacts, r.data.ansible_facts);
+    const result: Record<string, unknown> = { changed: r.changed, failed: r.failed ?? false, ...(r.skipped ? { skipped: true } : {}), ...(r.msg !== undefined ? { msg: r.msg } : {}), ...r.data };
+    const local = task.kw.register ? { ...vars, ...host.hostFacts, [task.kw.register]: result } : { ...vars, ...result };
+    if (task.kw.changed_when !== undefined) result.changed = holds([task.kw.changed_when].flat(), local, where);
+    if (task.kw.failed_when !== undefined) result.failed = holds(task.kw.failed_when, local, where);
+    out = { result, msg: r.msg, diff: r.diff, debug: r.data?.debug_output };
+    if (task.kw.until !== undefined) result.attempts = attempt + 1;
+    if (task.kw.until === undefined || attempt >= retries) break;
+    if (!result.failed && holds(task.kw.until, local, where)) break;
+    await new Promise((res) => setTimeout(res, delay * 1000));
+  }
+  if (mod.controllerOnly || delegate === 'localhost') await conn.close();
+  return out;
+}
+
+function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args ?? {}).filter(([, v]) => v !== OMIT));
+}
+
+function stringMap(value: unknown): Record<string, string> | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]));
+}
+
+/** Looks a file up as Ansible does: the role's files/ or templates/, then beside the task file, then the playbook's. */
+function findFile(task: TaskDef, kind: 'files' | 'templates', name: string, playDir: string): string {
+  if (isAbsolute(name)) return name;
+  const role = task.scope.roleUse?.role.path;
+  const candidates = [
+    ...(role ? [join(role, kind, name), join(role, name)] : []),
+    join(task.scope.dir, kind, name), join(task.scope.dir, name), join(playDir, kind, name), join(playDir, name),
+  ];
+  const hit = candidates.find(existsSync);
+  if (!hit) throw new TsrunError('NOT_FOUND', `could not find "${name}"`, { location: task.loc, task: task.name, expected: `one of ${candidates.join(', ')}` });
+  return hit;
+}

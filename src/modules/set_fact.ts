@@ -1,0 +1,17 @@
+import type { Module } from './types';
+
+/** Sets host variables that outlive the task (precedence above play and task vars). */
+const setFact: Module<Record<string, unknown>> = {
+  name: 'set_fact',
+  summary: 'Set variables on the host for the rest of the run.',
+  description: 'Every argument becomes a variable of the host; `cacheable` is accepted and ignored.',
+  controllerOnly: true,
+  anyArgs: true,
+  args: {},
+  examples: '- set_fact: no_proxy_list="{{ join (concat defaults nodes) \',\' }}"',
+  async run(_ctx, args) {
+    const { cacheable: _, ...facts } = args;
+    return { changed: false, data: { ansible_facts: facts } };
+  },
+};
+export default setFact;

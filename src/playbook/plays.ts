@@ -1,0 +1,95 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { TsrunError, type SourceLocation } from '../core/errors';
+import { didYouMean } from '../modules/args';
+import { itemLocation, keyLocation, loadYaml, locationOf } from '../yaml/load';
+import { roleRef, RoleLoader, roleSearchPath } from './roles';
+import { parseTasks } from './tasks';
+import type { Play, TaskDef, TaskKeywords } from './types';
+
+const PLAY_KEYS = new Set([
+  'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'become', 'become_user', 'serial', 'max_fail_percentage',
+  'any_errors_fatal', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'tags', 'environment', 'check_mode',
+  'no_log', 'connection', 'remote_user', 'strategy', 'ignore_errors', 'diff', 'import_playbook', 'when',
+]);
+
+/** Loads a playbook file into plays; `import_playbook` entries are expanded in place. */
+export function loadPlaybook(file: string, from?: SourceLocation): Play[] {
+  const path = resolve(file);
+  const data = loadYaml(path, from);
+  if (!Array.isArray(data)) {
+    throw new TsrunError('SCHEMA', 'a playbook must be a YAML list of plays', { location: locationOf(data) ?? { file: path, line: 1, col: 1 }, expected: '- hosts: all\n  tasks: [...]' });
+  }
+  return data.flatMap((raw) => {
+    const loc = locationOf(raw) ?? { file: path, line: 1, col: 1 };
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new TsrunError('SCHEMA', 'a play must be a mapping', { location: loc, expected: 'hosts: PATTERN' });
+    const map = raw as Record<string, unknown>;
+    if ('import_playbook' in map) {
+      const target = String(map.import_playbook);
+      return loadPlaybook(isAbsolute(target) ? target : resolve(dirname(path), target), keyLocation(map, 'import_playbook'));
+    }
+    return [loadPlay(map, dirname(path), loc)];
+  });
+}
+
+function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation): Play {
+  for (const key of Object.keys(map)) {
+    if (!PLAY_KEYS.has(key)) {
+      throw new TsrunError('SCHEMA', `unknown play keyword "${key}"${didYouMean(key, PLAY_KEYS)}`, { location: keyLocation(map, key), expected: `one of ${[...PLAY_KEYS].join(', ')}` });
+    }
+  }
+  if (typeof map.hosts !== 'string' && !Array.isArray(map.hosts)) {
+    throw new TsrunError('SCHEMA', 'a play needs "hosts"', { location: loc, expected: 'hosts: all (or a group, host or pattern)' });
+  }
+  const hosts = Array.isArray(map.hosts) ? map.hosts.join(':') : map.hosts;
+  const roles = new RoleLoader(roleSearchPath(dir));
+  const scope = { dir };
+  const vars = { ...((map.vars as Record<string, unknown>) ?? {}) };
+  if (typeof map.connection === 'string') vars.ansible_connection = map.connection;
+  if (typeof map.remote_user === 'string') vars.ansible_user = map.remote_user;
+
+  const roleBlocks: TaskDef[] = [];
+  for (const [i, ref] of ((map.roles as unknown[]) ?? []).entries()) {
+    const rloc = itemLocation(map.roles, i) ?? keyLocation(map, 'roles') ?? loc;
+    const { name, params, keywords } = roleRef(ref, rloc);
+    const use = roles.use(name, params, dir, rloc);
+    roleBlocks.push(block(`role ${name}`, roles.tasks(use, 'main', rloc), keywordsOf(keywords), rloc, scope));
+  }
+  const section = (key: string) => parseTasks(map[key], scope, roles, keyLocation(map, key) ?? loc);
+  const playKw = keywordsOf(map);
+  const sections = [section('pre_tasks'), [...roleBlocks, ...section('tasks')], section('post_tasks')].map((tasks) => [block('play', tasks, playKw, loc, scope)]);
+  const playHandlers = section('handlers');
+  return {
+    name: typeof map.name === 'string' ? map.name : hosts,
+    hosts,
+    vars,
+    varsFiles: [map.vars_files ?? []].flat(),
+    gatherFacts: map.gather_facts === undefined ? true : map.gather_facts !== false,
+    serial: map.serial,
+    maxFailPercentage: typeof map.max_fail_percentage === 'number' ? map.max_fail_percentage : undefined,
+    anyErrorsFatal: map.any_errors_fatal === true,
+    sections,
+    handlers: [...roles.uses.flatMap((u) => u.role.handlers.map((h) => ({ ...h, scope: { ...h.scope, roleUse: u } }))), ...playHandlers],
+    roles: roles.uses,
+    loc,
+    dir,
+  };
+}
+
+function keywordsOf(map: Record<string, unknown>): TaskKeywords {
+  const list = (v: unknown) => (v === undefined || v === null ? undefined : [v].flat());
+  return {
+    tags: list(map.tags)?.map(String),
+    when: list(map.when),
+    become: map.become,
+    become_user: map.become_user,
+    environment: map.environment,
+    check_mode: map.check_mode,
+    no_log: map.no_log,
+    ignore_errors: map.ignore_errors,
+    diff: map.diff,
+  };
+}
+
+function block(name: string, tasks: TaskDef[], kw: TaskKeywords, loc: SourceLocation, scope: { dir: string }): TaskDef {
+  return { kind: 'block', name, action: 'block', args: {}, kw, loc, scope, block: tasks, rescue: [], always: [] };
+}

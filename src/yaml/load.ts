@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import type { ScalarTag, Tags } from 'yaml';
+import { Alias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
+import { TsrunError, type SourceLocation } from '../core/errors';
+
+/** Source locations of the mappings and sequences a YAML file produced, and of their keys. */
+const nodeLocations = new WeakMap<object, SourceLocation>();
+const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
+const itemLocations = new WeakMap<object, SourceLocation[]>();
+
+/** Where a mapping or list loaded by `loadYaml` came from. */
+export function locationOf(value: unknown): SourceLocation | undefined {
+  return value && typeof value === 'object' ? nodeLocations.get(value) : undefined;
+}
+
+/** Where a key of a mapping loaded by `loadYaml` stands; falls back to the mapping's own location. */
+export function keyLocation(map: unknown, key: string): SourceLocation | undefined {
+  if (!map || typeof map !== 'object') return undefined;
+  return keyLocations.get(map)?.get(key) ?? nodeLocations.get(map);
+}
+
+/** Where the item at `index` of a list loaded by `loadYaml` stands (scalars included). */
+export function itemLocation(list: unknown, index: number): SourceLocation | undefined {
+  if (!Array.isArray(list)) return undefined;
+  return itemLocations.get(list)?.[index] ?? nodeLocations.get(list);
+}
+
+/** Parses YAML text with 1.1 semantics (0644 octal, yes/no booleans), remembering every node's location. */
+export function parseYaml(text: string, file: string): unknown {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true, customTags: ansibleBooleans });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = lines.linePos(err.pos[0]);
+    const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    throw new TsrunError('PARSE', `malformed YAML: ${message}`, { location: { file, line: pos.line, col: pos.col } });
+  }
+  const at = (node: YamlNode | null | undefined): SourceLocation => {
+    const pos = lines.linePos(node?.range?.[0] ?? 0);
+    return { file, line: pos.line, col: pos.col };
+  };
+  return convert(doc, doc.contents, at);
+}
+
+/** Reads and parses a YAML file; a missing file is a NOT_FOUND error. */
+export function loadYaml(file: string, from?: SourceLocation): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new TsrunError('NOT_FOUND', `file not found: ${file}`, { location: from });
+  }
+  return parseYaml(text, file);
+}
+
+/**
+ * YAML 1.1 as PyYAML (and so Ansible) reads it: yes/no/on/off/true/false are booleans, but a lone
+ * y or n is a string (the yaml package's 1.1 schema would make them booleans too).
+ */
+function ansibleBooleans(tags: Tags): Tags {
+  return tags.map((tag) => {
+    if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:bool' || !(tag.test instanceof RegExp)) return tag;
+    return { ...(tag as ScalarTag), test: new RegExp(tag.test.source.replace(/^\^\(\?:[YN]\|[yn]\|/, '^(?:')) };
+  });
+}
+
+function convert(doc: Document, node: unknown, at: (n: YamlNode) => SourceLocation): unknown {
+  if (node instanceof Alias) return convert(doc, node.resolve(doc), at);
+  if (isScalar(node)) return node.value;
+  if (isSeq(node)) {
+    const out = node.items.map((item) => convert(doc, item, at));
+    nodeLocations.set(out, at(node));
+    itemLocations.set(out, node.items.map((item) => at(item as YamlNode)));
+    return out;
+  }
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    const keys = new Map<string, SourceLocation>();
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode;
+      if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
+        // YAML 1.1 merge keys: earlier explicit keys win, as the spec says
+        const sources = [convert(doc, pair.value, at)].flat();
+        for (const src of sources) if (src && typeof src === 'object') for (const [k, v] of Object.entries(src)) if (!(k in out)) out[k] = v;
+        continue;
+      }
+      const key = isScalar(keyNode) ? String(keyNode.value) : JSON.stringify(convert(doc, keyNode, at));
+      out[key] = convert(doc, pair.value, at);
+      keys.set(key, at(keyNode));
+    }
+    nodeLocations.set(out, at(node));
+    keyLocations.set(out, keys);
+    return out;
+  }
+  return node ?? null;
+}
