@@ -101,9 +101,11 @@ export async function applyContent(ctx: ModuleContext, c: ContentChange): Promis
       c.attrs.mode === undefined ? `chmod --reference=${d} ${t}` : ':',
       ids.owner === undefined && ids.group === undefined ? `{ chown --reference=${d} ${t} 2>/dev/null || true; }` : ':',
     ] : [];
+    // a subshell, so an `exit` in the validator cannot skip the cleanup; the trap removes the copy on any failure
     const script = [
-      `{ ${c.validate.split('%s').join(t)} ; } 2>&1 || { rc=$?; rm -f ${t}; exit $rc; }`,
-      ...keep, ...backup, `mv -f ${t} ${d}`,
+      `t=${t}`, `trap 'rm -f "$t"' EXIT`,
+      `( ${c.validate.split('%s').join(t)} ) 2>&1`,
+      ...keep, ...backup, `mv -f "$t" ${d}`, 'trap - EXIT',
     ].join(' && ');
     out = (await sh(ctx, script, `failed to validate ${c.path}`)).stdout;
   }
