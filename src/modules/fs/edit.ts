@@ -38,6 +38,8 @@ export function currentText(s: EditState, args: EditArgs, needed: boolean): stri
 export function planEdit(s: EditState, after: string | undefined, args: EditArgs, editMsg: string): Plan<ContentChange> {
   if (!s.file.exists && after === undefined) return { changed: false, diff: [], msg: editMsg || 'file not present', data: { path: s.file.path } };
   const p = planContent(s.file, after === undefined ? undefined : Buffer.from(after), args, s, { mkdir: args.create });
+  // edit what a symbolic link points to, as Ansible does, instead of replacing the link with a file
+  if (p.change && s.file.exists && s.file.realPath) p.change.path = s.file.realPath;
   const wrote = p.change?.content !== undefined;
   const attrs = p.changed && (!wrote || p.diff.length > 1) ? 'ownership, perms or SE linux context changed' : '';
   const msg = [wrote ? editMsg : '', attrs].filter(Boolean).join(' and ');

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { LocalConnection } from '../../../src/connection/local';
+import type { Become, Connection, ExecOptions, PutOptions } from '../../../src/connection/types';
 import { validateArgs } from '../../../src/modules/args';
 import type { Module, ModuleContext, ModuleResult } from '../../../src/modules/types';
 
@@ -21,13 +22,42 @@ export interface TestContextOptions {
   /** Where `files/` and `templates/` are looked up (the role or playbook directory). */
   baseDir?: string;
   render?: (template: string) => string;
+  /** Use this connection instead of a fresh LocalConnection (a CountingConnection, say). */
+  conn?: Connection;
+}
+
+/** A LocalConnection that records every call, to check that a module keeps to few round trips. */
+export class CountingConnection extends LocalConnection {
+  /** One entry per call: 'exec', 'put' or 'get' (put's own exec is not counted twice). */
+  readonly calls: string[] = [];
+  private inPut = false;
+
+  override exec(command: string, opts?: ExecOptions) {
+    if (!this.inPut) this.calls.push('exec');
+    return super.exec(command, opts);
+  }
+
+  override async put(dest: string, content: string | Buffer, opts?: PutOptions) {
+    this.calls.push('put');
+    this.inPut = true;
+    try {
+      return await super.put(dest, content, opts);
+    } finally {
+      this.inPut = false;
+    }
+  }
+
+  override get(path: string, opts?: { become?: Become }) {
+    this.calls.push('get');
+    return super.get(path, opts);
+  }
 }
 
 /** A ModuleContext around LocalConnection, with findFile under baseDir and a trivial render. */
 export function testContext(opts: TestContextOptions = {}): ModuleContext {
   const vars = opts.vars ?? {};
   return {
-    conn: new LocalConnection('localhost'),
+    conn: opts.conn ?? new LocalConnection('localhost'),
     check: opts.check ?? false,
     diff: opts.diff ?? true,
     vars,

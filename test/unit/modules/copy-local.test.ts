@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { copy } from '../../../src/modules/copy';
 import { template } from '../../../src/modules/template';
 import type { Module } from '../../../src/modules/types';
-import { runModule, tempDir, testContext } from './context';
+import { CountingConnection, runModule, tempDir, testContext } from './context';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -87,6 +87,25 @@ describe('copy against a local host', () => {
     expect(readFileSync(join(dir, 'new', 'deep', 'app.conf'), 'utf8')).toBe('k=v\n');
     await expect(runModule(cp, ctx, { src: 'missing.conf', dest: join(dir, 'etc') })).rejects.toThrow(/could not find or read src missing.conf/);
     await expect(runModule(cp, ctx, { content: 'x', dest: join(dir, 'nodir', 'f') })).rejects.toThrow(/Destination directory .*nodir does not exist/);
+  });
+});
+
+describe('round trips', () => {
+  // [what, arguments, whether the file exists first, calls on the connection]
+  const table: [string, Record<string, unknown>, boolean, string[]][] = [
+    ['a new file: one probe, one put', { content: 'a\n' }, false, ['exec', 'put']],
+    ['an unchanged file: one probe only', { content: 'old\n' }, true, ['exec']],
+    ['check mode: one probe only', { content: 'new\n', check: true }, true, ['exec']],
+    ['with backup: probe, backup, put', { content: 'new\n', backup: true }, true, ['exec', 'exec', 'put']],
+    ['only attributes: probe, chmod', { content: 'old\n', mode: '0600' }, true, ['exec', 'exec']],
+  ];
+  it.each(table)('%s', async (_what, raw, exists, calls) => {
+    const dest = join(dir, `rt-${Math.random().toString(36).slice(2)}`);
+    if (exists) writeFileSync(dest, 'old\n');
+    const conn = new CountingConnection('localhost');
+    const { check, ...args } = raw;
+    await runModule(cp, testContext({ conn, check: check === true }), { ...args, dest });
+    expect(conn.calls).toEqual(calls);
   });
 });
 

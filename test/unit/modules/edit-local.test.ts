@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { blockinfile } from '../../../src/modules/blockinfile';
@@ -27,6 +27,15 @@ describe('lineinfile against a local host', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect((await runModule(lif, testContext(), args)).changed).toBe(false);
     expect(readdirSync(join(dir, 'deep'))).toHaveLength(2);
+  });
+
+  it('edits the file a symbolic link points to and keeps the link', async () => {
+    writeFileSync(join(dir, 'real.conf'), 'a=1\n');
+    symlinkSync('real.conf', join(dir, 'linked.conf'));
+    const r = await runModule(lineinfile as Module<never>, testContext(), { path: join(dir, 'linked.conf'), regexp: '^a=', line: 'a=2' });
+    expect(r.changed).toBe(true);
+    expect(lstatSync(join(dir, 'linked.conf')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real.conf'), 'utf8')).toBe('a=2\n');
   });
 });
 
