@@ -1,7 +1,7 @@
 import type { Module } from './types';
 
 /** Fails the host when any condition is false, naming the first that failed. */
-const assert: Module<{ that: unknown[]; fail_msg?: string; success_msg?: string; quiet: boolean }> = {
+export const assert: Module<{ that: unknown[]; fail_msg?: string; success_msg?: string; quiet: boolean }> = {
   name: 'assert',
   summary: 'Check that conditions hold; fail with a message when one does not.',
   controllerOnly: true,
@@ -22,4 +22,3 @@ const assert: Module<{ that: unknown[]; fail_msg?: string; success_msg?: string;
     return { changed: false, msg: args.success_msg ?? (args.quiet ? undefined : 'All assertions passed') };
   },
 };
-export default assert;

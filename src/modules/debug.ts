@@ -1,7 +1,7 @@
 import type { Module } from './types';
 
 /** Prints a message or a variable's value; never changes anything. */
-const debug: Module<{ msg?: unknown; var?: string; verbosity: number }> = {
+export const debug: Module<{ msg?: unknown; var?: string; verbosity: number }> = {
   name: 'debug',
   summary: 'Print a message or the value of a variable or expression.',
   controllerOnly: true,
@@ -20,4 +20,3 @@ const debug: Module<{ msg?: unknown; var?: string; verbosity: number }> = {
     return { changed: false, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { debug_output: msg } };
   },
 };
-export default debug;

@@ -1,7 +1,7 @@
 import type { Module } from './types';
 
 /** Fails the host with a message. */
-const fail: Module<{ msg: string }> = {
+export const fail: Module<{ msg: string }> = {
   name: 'fail',
   summary: 'Fail the host with a custom message (usually with `when`).',
   controllerOnly: true,
@@ -11,4 +11,3 @@ const fail: Module<{ msg: string }> = {
     return { changed: false, failed: true, msg: args.msg };
   },
 };
-export default fail;

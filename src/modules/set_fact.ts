@@ -1,7 +1,7 @@
 import type { Module } from './types';
 
 /** Sets host variables that outlive the task (precedence above play and task vars). */
-const setFact: Module<Record<string, unknown>> = {
+export const setFact: Module<Record<string, unknown>> = {
   name: 'set_fact',
   summary: 'Set variables on the host for the rest of the run.',
   description: 'Every argument becomes a variable of the host; `cacheable` is accepted and ignored.',
@@ -14,4 +14,3 @@ const setFact: Module<Record<string, unknown>> = {
     return { changed: false, data: { ansible_facts: facts } };
   },
 };
-export default setFact;

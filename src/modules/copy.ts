@@ -1,0 +1,102 @@
+import { readFileSync, statSync } from 'node:fs';
+import { basename, isAbsolute, posix } from 'node:path';
+import { TsrunError } from '../core/errors';
+import { attrSpec } from './fs/attrs';
+import { probe, type FileState } from './fs/probe';
+import { applyContent, checkValidate, planContent, type ContentArgs, type ContentChange } from './fs/write';
+import { stateModule, type ArgSpec, type Module, type ModuleContext, type Plan } from './types';
+
+/** Arguments of copy and template, after validation. */
+export interface CopyArgs extends ContentArgs {
+  src?: string;
+  content?: string;
+  dest: string;
+  force: boolean;
+}
+
+/** What copy and template read: the destination, the bytes to install, and who writes them. */
+export interface CopyState {
+  file: FileState;
+  source: Buffer;
+  user: string;
+  group: string;
+  /** The destination ended in `/`: its directories are created. */
+  mkdir: boolean;
+}
+
+/** Larger destination files are compared by checksum only, and their diff shows checksums. */
+const DIFF_LIMIT = 1024 * 1024;
+
+const commonSpec: ArgSpec = {
+  dest: { type: 'path', required: true, description: 'Remote path to write; ending in / or an existing directory means dest/basename(src).' },
+  ...attrSpec,
+  backup: { type: 'bool', default: false, description: 'Keep the old file as dest.YYYY-MM-DD@HH:MM:SS~ and return backup_file.' },
+  validate: { type: 'str', description: 'Command run on the temporary file before installing it; %s is its path. On failure nothing is installed.' },
+  force: { type: 'bool', default: true, aliases: ['thirsty'], description: 'Replace a file whose content differs; with no, only create missing files.' },
+};
+
+function readSource(ctx: ModuleContext, kind: 'files' | 'templates', src: string): { path: string; bytes: Buffer } {
+  const path = isAbsolute(src) ? src : ctx.findFile(kind, src);
+  try {
+    if (statSync(path).isDirectory()) throw new TsrunError('SCHEMA', `src ${src} is a directory: copying directories is not supported`);
+    return { path, bytes: readFileSync(path) };
+  } catch (e) {
+    if (e instanceof TsrunError) throw e;
+    throw new TsrunError('NOT_FOUND', `could not find or read src ${src} (looked at ${path})`, { cause: e });
+  }
+}
+
+/** Plans copy/template: force=no keeps an existing file; a missing parent directory fails as in Ansible. */
+export function planCopy(state: CopyState, args: CopyArgs): Plan<ContentChange> {
+  const { file } = state;
+  if (!args.force && file.exists) return { changed: false, diff: [], msg: 'file already exists', data: { dest: file.path } };
+  if (!file.parentExists && !state.mkdir) throw new TsrunError('TASK', `Destination directory ${posix.dirname(file.path)} does not exist`);
+  return planContent(file, state.source, args, state, { mkdir: state.mkdir });
+}
+
+/** Builds copy or template: they differ only in where src is found and whether it is rendered. */
+export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' | 'examples'>, kind: 'files' | 'templates', extra: ArgSpec): Module<CopyArgs> {
+  return stateModule<CopyArgs, CopyState, ContentChange>({
+    ...meta,
+    args: { ...extra, ...commonSpec },
+    async read(ctx, args) {
+      checkValidate(args.validate);
+      if ((args.src === undefined) === (args.content === undefined)) {
+        throw new TsrunError('SCHEMA', `${meta.name}: give exactly one of src or content`);
+      }
+      let source: Buffer;
+      let name = '';
+      if (args.src !== undefined) {
+        const found = readSource(ctx, kind, args.src);
+        name = basename(args.src);
+        source = kind === 'templates' ? Buffer.from(ctx.render(found.bytes.toString('utf8'))) : found.bytes;
+      } else {
+        if (args.dest.endsWith('/')) throw new TsrunError('SCHEMA', `${meta.name}: dest ${args.dest} is a directory; content needs a file path`);
+        source = Buffer.from(args.content ?? '');
+      }
+      const mkdir = args.dest.endsWith('/');
+      const req = { follow: true, checksum: true, content: DIFF_LIMIT };
+      const paths = mkdir ? [posix.join(args.dest, name)] : name ? [args.dest, posix.join(args.dest, name)] : [args.dest];
+      const r = await probe(ctx, paths.map((path) => ({ ...req, path })));
+      const file = r.files.length === 2 && r.files[0].type === 'directory' ? r.files[1] : r.files[0];
+      return { file, source, user: r.user, group: r.group, mkdir };
+    },
+    plan: planCopy,
+    apply: (ctx, _args, plan) => applyContent(ctx, plan.change!),
+  });
+}
+
+/** copy: writes a file from the controller (or inline content) to the host. */
+export const copy = copyLike(
+  {
+    name: 'copy',
+    summary: 'Copy a file (or inline content) to the host',
+    description: 'Writes atomically; checksum is sha1 as in Ansible. Copying directories and remote_src are not supported.',
+    examples: '- copy: { src: motd, dest: /etc/motd, mode: 0644 }\n- copy: { content: "hello\\n", dest: /tmp/hello, backup: yes }',
+  },
+  'files',
+  {
+    src: { type: 'path', description: "File on the controller: absolute, or found in the role's/playbook's files/." },
+    content: { type: 'str', description: 'The file content, given inline (instead of src).' },
+  },
+);

@@ -1,0 +1,142 @@
+import { quote } from '../../connection/shell';
+import type { ModuleContext } from '../types';
+import { sh } from './exec';
+
+/** What a path is, as `stat` and `find -printf` see it. */
+export type FileType = 'file' | 'directory' | 'link' | 'other';
+
+/** One path's state on the host, read in the same round trip as the others. */
+export interface FileState {
+  path: string;
+  exists: boolean;
+  /** Whether the parent directory exists. */
+  parentExists?: boolean;
+  type?: FileType;
+  /** Octal string with four digits, as Ansible prints it: '0644'. */
+  mode?: string;
+  uid?: number;
+  gid?: number;
+  owner?: string;
+  group?: string;
+  size?: number;
+  mtime?: number;
+  inode?: number;
+  device?: number;
+  /** What a symbolic link points to, verbatim (readlink). */
+  linkTarget?: string;
+  /** The fully resolved path (readlink -f). */
+  realPath?: string;
+  /** sha1 of a regular file's content, as Ansible's checksum. */
+  checksum?: string;
+  /** A regular file's content, when asked for and readable. */
+  content?: Buffer;
+}
+
+/** One entry below a directory, for `recurse`. */
+export interface TreeEntry {
+  type: FileType;
+  mode: string;
+  uid: number;
+  gid: number;
+  owner: string;
+  group: string;
+  path: string;
+}
+
+/** What to read about one path. */
+export interface ProbeRequest {
+  path: string;
+  /** Follow a symbolic link to what it points to (stat -L). */
+  follow?: boolean;
+  checksum?: boolean;
+  /** Read the content of a regular file no larger than this many bytes (true: any size). */
+  content?: boolean | number;
+  /** List every entry below a directory (GNU find). */
+  tree?: boolean;
+}
+
+/** Everything one probe learns: each path's state, and who the commands run as. */
+export interface ProbeResult {
+  files: FileState[];
+  tree: TreeEntry[][];
+  user: string;
+  group: string;
+}
+
+const TYPES: Record<string, FileType> = { 'regular file': 'file', 'regular empty file': 'file', directory: 'directory', 'symbolic link': 'link' };
+
+/** The POSIX sh (plus GNU coreutils) script that prints one `key=value` record per requested path. */
+export function probeScript(requests: readonly ProbeRequest[]): string {
+  const parts = ['LC_ALL=C; export LC_ALL', 'echo "user=$(id -un)"', 'echo "group=$(id -gn)"'];
+  requests.forEach((r, i) => {
+    const st = `stat -c 'stat=%F|%a|%u|%g|%U|%G|%s|%Y|%i|%d' -- "$p"`;
+    const limit = r.content === true ? -1 : typeof r.content === 'number' ? r.content : undefined;
+    parts.push(
+      `p=${quote(r.path)}`,
+      `echo "@@${i}"`,
+      `if [ -d "$(dirname -- "$p")" ]; then echo parent=1; fi`,
+      `if [ -e "$p" ] || [ -L "$p" ]; then`,
+      r.follow ? `{ stat -L ${st.slice(5)} 2>/dev/null || ${st}; }` : st,
+      `if [ -L "$p" ]; then echo "link=$(readlink -- "$p" | base64 -w0)"; fi`,
+      `echo "real=$(readlink -f -- "$p" | base64 -w0)"`,
+      `if [ -f "$p" ] && [ -r "$p" ]; then`,
+      r.checksum ? `echo "sha1=$(sha1sum < "$p" | cut -d' ' -f1)"` : ':',
+      limit !== undefined
+        ? `if [ ${limit} -lt 0 ] || [ "$(wc -c < "$p")" -le ${limit} ]; then printf content=; base64 -w0 < "$p"; echo; fi`
+        : ':',
+      'fi',
+      r.tree ? `if [ -d "$p" ]; then find "$p" -mindepth 1 -printf 'tree=%y|%m|%U|%G|%u|%g|%p\\n'; fi` : ':',
+      'fi',
+    );
+  });
+  return parts.join('\n');
+}
+
+/** Parses the output of probeScript back into states, in request order. */
+export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): ProbeResult {
+  const out: ProbeResult = { files: [], tree: [], user: '', group: '' };
+  let cur: FileState | undefined;
+  const b64 = (v: string): string => Buffer.from(v, 'base64').toString('utf8').replace(/\n$/, '');
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith('@@')) {
+      const i = Number(line.slice(2));
+      cur = { path: requests[i].path, exists: false, parentExists: false };
+      out.files.push(cur);
+      out.tree.push([]);
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (!cur) {
+      if (key === 'user' || key === 'group') out[key] = value;
+      continue;
+    }
+    if (key === 'parent') cur.parentExists = true;
+    else if (key === 'stat') {
+      const [type, mode, uid, gid, owner, group, size, mtime, inode, device] = value.split('|');
+      Object.assign(cur, {
+        exists: true, type: TYPES[type] ?? 'other', mode: mode.padStart(4, '0'), uid: Number(uid), gid: Number(gid),
+        owner, group, size: Number(size), mtime: Number(mtime), inode: Number(inode), device: Number(device),
+      });
+    } else if (key === 'link') cur.linkTarget = b64(value);
+    else if (key === 'real') cur.realPath = b64(value);
+    else if (key === 'sha1') cur.checksum = value;
+    else if (key === 'content') cur.content = Buffer.from(value, 'base64');
+    else if (key === 'tree') out.tree[out.tree.length - 1].push(parseTree(value));
+  }
+  return out;
+}
+
+function parseTree(value: string): TreeEntry {
+  const [y, mode, uid, gid, owner, group, ...rest] = value.split('|');
+  const type: FileType = y === 'f' ? 'file' : y === 'd' ? 'directory' : y === 'l' ? 'link' : 'other';
+  return { type, mode: mode.padStart(4, '0'), uid: Number(uid), gid: Number(gid), owner, group, path: rest.join('|') };
+}
+
+/** Reads the state of several paths in one round trip to the host. */
+export async function probe(ctx: ModuleContext, requests: readonly ProbeRequest[]): Promise<ProbeResult> {
+  const r = await sh(ctx, probeScript(requests), `could not read ${requests.map((q) => q.path).join(', ')}`);
+  return parseProbe(r.stdout, requests);
+}
