@@ -86,6 +86,7 @@ function matcher(term: string): (name: string) => boolean {
     return (name) => re.test(name);
   }
   if (!/[*?[]/.test(term)) return (name) => name === term;
-  const glob = picomatch(term, { dot: true });
+  // fnmatch negates a class with [!...]; picomatch spells it [^...].
+  const glob = picomatch(term.replace(/\[!/g, '[^'), { dot: true });
   return (name) => glob(name);
 }
