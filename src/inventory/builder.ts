@@ -20,8 +20,11 @@ export interface HostData {
 
 /** The mutable inventory graph shared by all sources while they are parsed, then reconciled once. */
 export class InventoryBuilder {
+  /** Groups by name, in order of first mention. */
   readonly groups = new Map<string, GroupData>();
+  /** Hosts by name. */
   readonly hosts = new Map<string, HostData>();
+  /** Host names in order of first mention across all sources. */
   readonly order: string[] = [];
   private depths = new Map<string, number>();
 
