@@ -1,20 +1,6 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { pyyamlTags } from '../yaml/tags';
 import { TsrunError, type SourceLocation } from '../core/errors';
-
-const BOOL_TAG = 'tag:yaml.org,2002:bool';
-
-/**
- * YAML 1.1 tags as PyYAML (Ansible's parser) has them: `yaml` also reads y/Y/n/N as booleans, PyYAML does
- * not, so `y: 1` keeps the key "y" and `answer: n` stays the string "n".
- */
-export function pyyamlTags(tags: Tags): Tags {
-  return tags.map((t) => {
-    const tag = t as ScalarTag;
-    if (tag.tag !== BOOL_TAG || !tag.test) return t;
-    const yes = tag.test.test('yes');
-    return { ...tag, test: yes ? /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/ : /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/ };
-  });
-}
 
 /** A parsed YAML file that can turn its nodes back into file:line:col. */
 export class YamlFile {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { ScalarTag, Tags } from 'yaml';
 import { Alias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Document } from 'yaml';
 import { TsrunError, type SourceLocation } from '../core/errors';
+import { pyyamlTags } from './tags';
 
 /** Source locations of the mappings and sequences a YAML file produced, and of their keys. */
 const nodeLocations = new WeakMap<object, SourceLocation>();
@@ -28,7 +28,7 @@ export function itemLocation(list: unknown, index: number): SourceLocation | und
 /** Parses YAML text with 1.1 semantics (0644 octal, yes/no booleans), remembering every node's location. */
 export function parseYaml(text: string, file: string): unknown {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true, customTags: ansibleBooleans });
+  const doc = parseDocument(text, { version: '1.1', lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true, customTags: pyyamlTags });
   const err = doc.errors[0];
   if (err) {
     const pos = lines.linePos(err.pos[0]);
@@ -51,17 +51,6 @@ export function loadYaml(file: string, from?: SourceLocation): unknown {
     throw new TsrunError('NOT_FOUND', `file not found: ${file}`, { location: from });
   }
   return parseYaml(text, file);
-}
-
-/**
- * YAML 1.1 as PyYAML (and so Ansible) reads it: yes/no/on/off/true/false are booleans, but a lone
- * y or n is a string (the yaml package's 1.1 schema would make them booleans too).
- */
-function ansibleBooleans(tags: Tags): Tags {
-  return tags.map((tag) => {
-    if (typeof tag !== 'object' || tag.tag !== 'tag:yaml.org,2002:bool' || !(tag.test instanceof RegExp)) return tag;
-    return { ...(tag as ScalarTag), test: new RegExp(tag.test.source.replace(/^\^\(\?:[YN]\|[yn]\|/, '^(?:')) };
-  });
 }
 
 function convert(doc: Document, node: unknown, at: (n: YamlNode) => SourceLocation): unknown {
