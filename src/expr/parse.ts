@@ -23,7 +23,7 @@ function binaryPrecedence(op: string): number {
 
 /**
  * jsep binds unary operators tighter than any binary one, but Python's `not a == b` means `not (a == b)`:
- * move a leading `not` above binary operators that bind tighter than `not` does.
+ * move a leading `not` above binary operators that bind tighter than `not` does. String literals get Python escapes.
  */
 function fixNot(node: ExprNode): ExprNode {
   for (const key of Object.keys(node)) {
@@ -31,6 +31,7 @@ function fixNot(node: ExprNode): ExprNode {
     if (Array.isArray(child)) node[key] = child.map((c) => (isNode(c) ? fixNot(c) : c));
     else if (isNode(child)) node[key] = fixNot(child);
   }
+  if (node.type === 'Literal' && typeof node.value === 'string') node.value = pythonString(String(node.raw));
   if (node.type === 'BinaryExpression' && binaryPrecedence(node.operator as string) > PRECEDENCE_OF_NOT) {
     const left = node.left as ExprNode;
     if (left.type === 'UnaryExpression' && left.operator === 'not') {
@@ -38,6 +39,13 @@ function fixNot(node: ExprNode): ExprNode {
     }
   }
   return node;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0' };
+
+/** Python keeps unknown escapes (`'\d+'` stays a regex), where jsep would drop the backslash. */
+function pythonString(raw: string): string {
+  return raw.slice(1, -1).replace(/\\(.)/gs, (m, c: string) => ESCAPES[c] ?? m);
 }
 
 function isNode(value: unknown): value is ExprNode {

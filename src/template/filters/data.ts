@@ -60,7 +60,7 @@ export const dataFilters: Filter[] = [
   },
   {
     name: 'from_yaml', signature: 'TEXT', description: 'The value that the YAML TEXT describes (YAML 1.1, as playbooks).',
-    example: { template: '{{lookup (from_yaml s) "on"}}', vars: { s: 'on: yes' }, output: 'true' },
+    example: { template: '{{lookup (from_yaml s) "enabled"}}', vars: { s: 'enabled: yes' }, output: 'true' },
     fn: ([v]) => parseWith('from_yaml', v, (s) => YAML.parse(s, { version: '1.1' }) as unknown),
   },
   {
