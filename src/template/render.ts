@@ -76,7 +76,8 @@ function run(source: string, vars: Record<string, unknown>, where: RenderWhere, 
   try {
     const { fn, whole } = compile(source);
     const box: CaptureBox = {};
-    const text = fn(vars, { data: { tsrunCapture: box } });
+    // Prototype access stays denied (as by default); saying so explicitly also silences Handlebars' console warning.
+    const text = fn(vars, { data: { tsrunCapture: box }, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
     if (!whole) return text;
     return typed ? box.value : (handlebars.helpers.__out as (v: unknown) => string)(box.value);
   } catch (err) {

@@ -85,3 +85,21 @@ describe('renderFile', () => {
     expect(failure(() => renderFile(join(dir, 'none.hbs'), vars)).code).toBe('NOT_FOUND');
   });
 });
+
+describe('inherited names', () => {
+  it('treats Object.prototype members as undefined variables, silently', () => {
+    const logged: unknown[] = [];
+    const original = console.error;
+    const originalWarn = console.warn;
+    console.error = (...args: unknown[]) => logged.push(args);
+    console.warn = (...args: unknown[]) => logged.push(args);
+    try {
+      expect(() => render('{{ toString }}', {})).toThrow(/undefined variable 'toString'/);
+      expect(() => render('{{ hasOwnProperty }}', {})).toThrow(/undefined variable 'hasOwnProperty'/);
+    } finally {
+      console.error = original;
+      console.warn = originalWarn;
+    }
+    expect(logged).toEqual([]);
+  });
+});
