@@ -1,0 +1,96 @@
+import { quote } from '../connection/shell';
+import { TsrunError } from '../core/errors';
+import { parseAptState, aptReadScript, type AptState } from './sys/apt-state';
+import { planApt, splitSpec, type AptChange, type CacheUpdate } from './sys/apt-plan';
+import { hostExec, reason } from './sys/exec';
+import type { Module, ModuleContext, ModuleResult, Plan } from './types';
+
+interface AptArgs {
+  name?: string[];
+  state: 'present' | 'absent' | 'latest' | 'installed' | 'removed';
+  update_cache: boolean;
+  cache_valid_time: number;
+  purge: boolean;
+  install_recommends?: boolean;
+  autoremove: boolean;
+  default_release?: string;
+}
+
+const NAME = /^[a-z0-9][a-z0-9+.:-]*(=[A-Za-z0-9.+~:*-]+)?$/;
+const ENV = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' };
+const APT_GET = 'apt-get -y -q -o DPkg::Lock::Timeout=120 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
+
+/** The apt-get command line that applies a plan. Pure, for tests. */
+export function aptCommand(change: AptChange, args: Pick<AptArgs, 'purge' | 'install_recommends' | 'autoremove' | 'default_release'>): string {
+  const steps: string[] = [];
+  const auto = args.autoremove ? ' --auto-remove' : '';
+  if (change.install.length) {
+    const rec = args.install_recommends === undefined ? '' : args.install_recommends ? ' -o APT::Install-Recommends=true' : ' --no-install-recommends';
+    const rel = args.default_release ? ` -t ${quote(args.default_release)}` : '';
+    steps.push(`${APT_GET}${rec}${rel}${auto} install ${change.install.map(quote).join(' ')}`);
+  }
+  if (change.remove.length) steps.push(`${APT_GET}${auto} ${args.purge ? 'purge' : 'remove'} ${change.remove.map(quote).join(' ')}`);
+  return steps.join(' && ');
+}
+
+/** Reads the package state, or says why it could not. */
+async function readState(ctx: ModuleContext, names: string[]): Promise<AptState | string> {
+  const r = await hostExec(ctx, aptReadScript(names), { env: ENV });
+  if (!r.stdout.includes('@cache')) return `apt: could not read package state on ${ctx.conn.host}: ${reason(r)}`;
+  return parseAptState(names, r.stdout);
+}
+
+/** Manages Debian/Ubuntu packages with apt-get, reading all named packages' state in one round trip. */
+export const apt: Module<AptArgs> = {
+  name: 'apt',
+  summary: 'Manage apt packages (Debian, Ubuntu)',
+  description:
+    'Installs, upgrades or removes packages with apt-get (DEBIAN_FRONTEND=noninteractive, keeping changed config files). ' +
+    'Names may pin a version (`nginx=1.22.1-9`, or a prefix such as `nginx=1.22*`). The state of every named package ' +
+    'is read in one dpkg-query/apt-cache call; check mode predicts the change from it. Proxy variables come from the task environment.',
+  args: {
+    name: { type: 'list', elements: 'str', aliases: ['pkg', 'package', 'names'], description: 'Package names, optionally `name=version`.' },
+    state: { type: 'str', default: 'present', choices: ['present', 'absent', 'latest', 'installed', 'removed'], description: 'Whether the packages are installed, at the newest candidate version, or removed.' },
+    update_cache: { type: 'bool', default: false, aliases: ['update-cache'], description: 'Run apt-get update first (only when the cache is older than cache_valid_time).' },
+    cache_valid_time: { type: 'int', default: 0, description: 'Seconds the apt cache stays valid; setting it implies update_cache.' },
+    purge: { type: 'bool', default: false, description: 'With state=absent, also remove configuration files.' },
+    install_recommends: { type: 'bool', aliases: ['install-recommends'], description: "Install recommended packages (default: apt's own setting)." },
+    autoremove: { type: 'bool', default: false, description: 'Also remove dependencies nobody needs any more.' },
+    default_release: { type: 'str', aliases: ['default-release'], description: 'Install from this release (apt-get -t), e.g. bookworm-backports.' },
+  },
+  examples: '- apt:\n    name: [nginx, curl]\n    update_cache: yes\n    cache_valid_time: 3600\n- apt: name=sl state=absent purge=yes',
+  async run(ctx, args) {
+    const specs = args.name ?? [];
+    const bad = specs.find((s) => !NAME.test(s));
+    if (bad !== undefined) throw new TsrunError('SCHEMA', `apt: invalid package name "${bad}"`, { expected: 'a Debian package name, optionally name=version' });
+    const state = args.state === 'installed' ? 'present' : args.state === 'removed' ? 'absent' : args.state;
+    const wantUpdate = args.update_cache || args.cache_valid_time > 0;
+    const names = specs.map((s) => splitSpec(s).name);
+    let st = names.length || wantUpdate ? await readState(ctx, names) : { pkgs: {} };
+    if (typeof st === 'string') return { changed: false, failed: true, msg: st };
+    const stale = wantUpdate && (args.cache_valid_time === 0 || st.cacheAge === undefined || st.cacheAge > args.cache_valid_time);
+    let cache: CacheUpdate = 'none';
+    const data: Record<string, unknown> = { cache_updated: false };
+    if (stale && ctx.check) cache = 'would';
+    if (stale && !ctx.check) {
+      const u = await hostExec(ctx, 'apt-get update -q', { env: ENV });
+      if (u.rc !== 0) return { changed: false, failed: true, msg: `Failed to update apt cache: ${reason(u)}`, data };
+      cache = 'done';
+      data.cache_updated = true;
+      data.cache_update_time = Math.floor(Date.now() / 1000);
+      if (names.length) st = await readState(ctx, names);
+      if (typeof st === 'string') return { changed: false, failed: true, msg: st, data };
+    }
+    if (!names.length) {
+      return { changed: stale, msg: stale ? (ctx.check ? 'apt cache would be updated' : 'apt cache updated') : 'apt cache is fresh', data };
+    }
+    const plan: Plan<AptChange> = planApt(st, { name: specs, state, purge: args.purge }, cache);
+    const result: ModuleResult = { changed: plan.changed, diff: plan.diff, msg: plan.msg, data };
+    if (plan.change!.unavailable.length) return { ...result, changed: false, failed: true };
+    if (!plan.changed || ctx.check) return result;
+    const r = await hostExec(ctx, aptCommand(plan.change!, args), { env: ENV });
+    Object.assign(data, { stdout: r.stdout, stderr: r.stderr, rc: r.rc });
+    if (r.rc !== 0) return { ...result, failed: true, msg: `apt-get failed: ${reason(r).split('\n').slice(-3).join(' ')}` };
+    return result;
+  },
+};

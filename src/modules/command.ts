@@ -1,0 +1,49 @@
+import { quote } from '../connection/shell';
+import { TsrunError } from '../core/errors';
+import { commonArgs, runCommand } from './sys/run-command';
+import { splitWords } from './sys/words';
+import type { Module } from './types';
+
+interface CommandArgs {
+  cmd?: string;
+  argv?: string[];
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  stdin?: string;
+  stdin_add_newline: boolean;
+  strip_empty_ends: boolean;
+}
+
+/** Runs a program with arguments, without a shell: `|`, `>`, `;` and `$VAR` are passed literally. */
+export const command: Module<CommandArgs> = {
+  name: 'command',
+  summary: 'Execute a command on the host, without a shell',
+  description:
+    'Runs a program with its arguments directly (no shell: pipes, redirections and variables are literal words). ' +
+    'Give the command as free-form text (split like sh words) or as `argv`. With creates/removes the command ' +
+    'is idempotent; without them it always reports changed, and in check mode it is skipped.',
+  args: {
+    ...commonArgs,
+    argv: { type: 'list', elements: 'str', description: 'The command as a list of words; use instead of cmd.' },
+  },
+  freeForm: 'cmd',
+  examples: '- command: /usr/bin/make install chdir=/src/app creates=/usr/local/bin/app\n- command:\n    argv: [echo, "a | b"]',
+  async run(ctx, args) {
+    if ((args.cmd === undefined) === (args.argv === undefined)) {
+      throw new TsrunError('SCHEMA', 'command: give exactly one of the free-form command (cmd) or argv', { expected: 'cmd or argv' });
+    }
+    const words = args.argv ?? splitWords(args.cmd!);
+    if (words.length === 0) throw new TsrunError('SCHEMA', 'command: the command is empty', { expected: 'a program to run' });
+    return runCommand(ctx, {
+      script: `exec ${words.map(quote).join(' ')}`,
+      shown: words,
+      creates: args.creates,
+      removes: args.removes,
+      chdir: args.chdir,
+      stdin: args.stdin,
+      stdinNewline: args.stdin_add_newline,
+      strip: args.strip_empty_ends,
+    });
+  },
+};

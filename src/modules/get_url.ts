@@ -1,0 +1,116 @@
+import { TsrunError } from '../core/errors';
+import { curlConfig } from './sys/curl';
+import { hostExec, keyValues, reason } from './sys/exec';
+import { parseDestState, planGetUrl, type DestState, type GetUrlPlanArgs } from './sys/get-url-plan';
+import { attrsScript, downloadScript, readScript } from './sys/get-url-script';
+import type { Module, ModuleContext, ModuleResult } from './types';
+
+interface GetUrlArgs {
+  url: string;
+  dest: string;
+  checksum?: string;
+  force: boolean;
+  mode?: string;
+  owner?: string;
+  group?: string;
+  timeout: number;
+  headers?: Record<string, unknown>;
+  validate_certs: boolean;
+  url_username?: string;
+  url_password?: string;
+  force_basic_auth: boolean;
+}
+
+const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
+
+function parseChecksum(raw: string | undefined): GetUrlPlanArgs['checksum'] {
+  if (!raw) return undefined;
+  const m = /^(\w+):([0-9a-fA-F]+)$/.exec(raw.trim());
+  if (!m || !ALGOS.includes(m[1].toLowerCase())) {
+    throw new TsrunError('SCHEMA', `get_url: checksum "${raw}" is not ALGORITHM:HEX`, { expected: `e.g. sha256:9f86d0..., with one of ${ALGOS.join(', ')}` });
+  }
+  return { algo: m[1].toLowerCase(), hex: m[2].toLowerCase() };
+}
+
+/** The file name a directory dest gets: the URL path's last segment, as Ansible does without Content-Disposition. */
+function urlFileName(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TsrunError('SCHEMA', `get_url: "${url}" is not a valid URL`, { expected: 'an absolute URL such as https://host/path/file' });
+  }
+  return decodeURIComponent(parsed.pathname.split('/').pop() || 'index.html');
+}
+
+function failure(kind: string, kv: Map<string, string>, s: DestState, a: GetUrlArgs, stderr: string, expect?: string): string {
+  if (kind === 'dest') return `Destination directory of ${s.dest} does not exist or is not writable`;
+  if (kind === 'http') return `Request failed: HTTP Error ${kv.get('status')} for ${a.url}`;
+  if (kind === 'checksum') return `The checksum for ${s.dest} did not match ${expect}; it was ${kv.get('sum')} (the download was discarded)`;
+  if (kind === 'attrs') return `Could not set mode/owner/group on ${s.dest}: ${stderr.trim()}`;
+  if (kind === 'rename') return `Could not move the download into place at ${s.dest}: ${stderr.trim()}`;
+  return `Request failed for ${a.url}: ${stderr.trim() || `exit ${kv.get('rc')}`}`;
+}
+
+async function download(ctx: ModuleContext, a: GetUrlArgs, s: DestState, algo: string, expect?: string): Promise<ModuleResult & { same?: boolean }> {
+  const headers = Object.fromEntries(Object.entries(a.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  const config = curlConfig({
+    url: a.url, headers, user: a.url_username, password: a.url_password, basicAuth: a.force_basic_auth,
+    timeoutS: a.timeout, validateCerts: a.validate_certs, followRedirects: true,
+  });
+  const r = await hostExec(ctx, downloadScript(s, a, algo, expect, headers), { stdin: config });
+  const kv = keyValues(r.stdout);
+  const status = Number(kv.get('status')) || undefined;
+  const data = { dest: s.dest, url: a.url, status_code: status, checksum_src: kv.get('sum'), checksum_dest: kv.get('sum'), size: Number(kv.get('size')) || undefined };
+  const kind = kv.get('fail') ?? (r.rc !== 0 ? 'download' : undefined);
+  if (kind) return { changed: false, failed: true, msg: failure(kind, kv, s, a, r.stderr || reason(r), expect), data };
+  return { changed: true, same: kv.get('same') === '1', msg: `OK (${data.size ?? 0} bytes)`, data: { ...data, stat: kv.get('stat') } };
+}
+
+/** Downloads a file over HTTP(S) on the host (curl or wget), atomically and idempotently. */
+export const get_url: Module<GetUrlArgs> = {
+  name: 'get_url',
+  summary: 'Download a file from HTTP, HTTPS or FTP onto the host',
+  description:
+    'Downloads on the host itself with curl (or wget), honouring proxy variables from the task environment. ' +
+    'Skips the download when dest exists (unless force) or when its checksum matches. Downloads go to a temporary file ' +
+    'beside dest, are verified against checksum, then renamed into place, so a failed or mismatching download leaves dest untouched.',
+  args: {
+    url: { type: 'str', required: true, description: 'The URL to download.' },
+    dest: { type: 'path', required: true, description: "Where to save it; a directory gets the URL's file name." },
+    checksum: { type: 'str', description: "Expected digest as 'ALGORITHM:HEX' (e.g. sha256:...); a mismatch fails and keeps nothing." },
+    force: { type: 'bool', default: false, description: 'Download every time and replace dest when the content differs.' },
+    mode: { type: 'mode', description: 'Permissions of dest, e.g. 0644.' },
+    owner: { type: 'str', description: 'Owner of dest.' },
+    group: { type: 'str', description: 'Group of dest.' },
+    timeout: { type: 'int', default: 10, description: 'Timeout of the request in seconds.' },
+    headers: { type: 'dict', description: 'Extra HTTP headers.' },
+    validate_certs: { type: 'bool', default: true, description: 'Verify TLS certificates.' },
+    url_username: { type: 'str', aliases: ['username'], description: 'User name for HTTP authentication.' },
+    url_password: { type: 'str', aliases: ['password'], noLog: true, description: 'Password for HTTP authentication.' },
+    force_basic_auth: { type: 'bool', default: false, description: 'Send Basic credentials with the first request.' },
+  },
+  examples: '- get_url:\n    url: https://example.com/app.tar.gz\n    dest: /opt/app.tar.gz\n    checksum: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae\n    mode: 0644',
+  async run(ctx, args) {
+    const checksum = parseChecksum(args.checksum);
+    const algo = checksum?.algo ?? 'sha1';
+    const fileName = urlFileName(args.url);
+    const r = await hostExec(ctx, readScript(args.dest, fileName, algo));
+    if (r.rc !== 0 || !r.stdout.includes('dest=')) return { changed: false, failed: true, msg: `get_url: could not inspect ${args.dest}: ${reason(r)}` };
+    const st = parseDestState(r.stdout);
+    const plan = planGetUrl(st, { url: args.url, force: args.force, checksum, mode: args.mode, owner: args.owner, group: args.group });
+    const base: ModuleResult = { changed: plan.changed, diff: plan.diff, msg: plan.msg, data: plan.data };
+    if (ctx.check || !plan.changed) return base;
+    if (!plan.change!.download) {
+      const attrs = await hostExec(ctx, attrsScript(st.dest, args));
+      return attrs.rc === 0 ? base : { ...base, changed: false, failed: true, msg: `Could not set mode/owner/group on ${st.dest}: ${reason(attrs)}` };
+    }
+    if (!st.fetcher) return { ...base, changed: false, failed: true, msg: `get_url: neither curl nor wget is installed on ${ctx.conn.host}` };
+    const res = await download(ctx, args, st, algo, checksum?.hex);
+    if (res.failed) return res;
+    const attrsChanged = (res.data?.stat as string | undefined) !== [st.mode, st.owner, st.group].join(' ');
+    const changed = !res.same || (st.exists && attrsChanged);
+    return { changed, diff: changed ? plan.diff : [], msg: changed ? res.msg : `file already up to date: ${st.dest}`, data: res.data };
+  },
+};
+

@@ -1,0 +1,43 @@
+import { quote } from '../connection/shell';
+import { TsrunError } from '../core/errors';
+import { commonArgs, runCommand } from './sys/run-command';
+import type { Module } from './types';
+
+interface ShellArgs {
+  cmd?: string;
+  executable?: string;
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  stdin?: string;
+  stdin_add_newline: boolean;
+  strip_empty_ends: boolean;
+}
+
+/** Runs a command line through a shell (/bin/sh unless `executable` says otherwise). */
+export const shell: Module<ShellArgs> = {
+  name: 'shell',
+  summary: 'Execute a command line through a shell on the host',
+  description:
+    'Runs the text through `/bin/sh -c` (or `executable -c`), so pipes, redirections and variables work. ' +
+    'With creates/removes the command is idempotent; without them it always reports changed, and in check mode it is skipped.',
+  args: {
+    ...commonArgs,
+    executable: { type: 'path', description: 'The shell to run the command with, e.g. /bin/bash (default /bin/sh).' },
+  },
+  freeForm: 'cmd',
+  examples: '- shell: ps aux | grep nginx > /tmp/ps.txt\n- shell:\n    cmd: set -o pipefail; curl -s x | tar xz\n    executable: /bin/bash',
+  async run(ctx, args) {
+    if (!args.cmd?.trim()) throw new TsrunError('SCHEMA', 'shell: the command is empty', { expected: 'a command line' });
+    return runCommand(ctx, {
+      script: `exec ${quote(args.executable ?? '/bin/sh')} -c ${quote(args.cmd)}`,
+      shown: args.cmd,
+      creates: args.creates,
+      removes: args.removes,
+      chdir: args.chdir,
+      stdin: args.stdin,
+      stdinNewline: args.stdin_add_newline,
+      strip: args.strip_empty_ends,
+    });
+  },
+};

@@ -1,0 +1,96 @@
+import { quote } from '../../connection/shell';
+import type { ArgSpec, ModuleContext, ModuleResult } from '../types';
+import { hostExec, lines, marker } from './exec';
+
+/** Arguments shared by `command` and `shell`, as Ansible names them. */
+export const commonArgs: ArgSpec = {
+  cmd: { type: 'str', description: 'The command to run (the free-form text of the task).' },
+  creates: { type: 'path', description: 'A path (glob allowed); when it already exists, the command is not run.' },
+  removes: { type: 'path', description: 'A path (glob allowed); when it does not exist, the command is not run.' },
+  chdir: { type: 'path', description: 'Change into this directory before running the command.' },
+  stdin: { type: 'str', description: 'Text fed to the command on its standard input.' },
+  stdin_add_newline: { type: 'bool', default: true, description: 'Append a newline to stdin.' },
+  strip_empty_ends: { type: 'bool', default: true, description: 'Strip trailing newlines from stdout and stderr.' },
+};
+
+/** What to run: the script text for `sh -c`, and `cmd` as the result should show it. */
+export interface Invocation {
+  script: string;
+  shown: unknown;
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  stdin?: string;
+  stdinNewline: boolean;
+  strip: boolean;
+}
+
+/** Quotes a path for sh but leaves `*` and `?` active, so creates/removes accept globs as in Ansible. */
+export function quoteGlob(path: string): string {
+  return path
+    .split(/([*?])/)
+    .map((part) => (part === '*' || part === '?' ? part : part === '' ? '' : quote(part)))
+    .join('');
+}
+
+/** A sh condition that is true when something matches the (glob) path. */
+function existsTest(path: string): string {
+  return `( for f in ${quoteGlob(path)}; do [ -e "$f" ] || [ -L "$f" ] && exit 0; done; exit 1 )`;
+}
+
+/** The guard that skips the command: prints the marker and why, then exits. Pure, for tests. */
+export function guardScript(inv: Pick<Invocation, 'creates' | 'removes'>, mark: string): string {
+  const parts: string[] = [];
+  if (inv.creates) parts.push(`if ${existsTest(inv.creates)}; then printf '%s' ${quote(`${mark}creates`)}; exit 0; fi`);
+  if (inv.removes) parts.push(`if ! ${existsTest(inv.removes)}; then printf '%s' ${quote(`${mark}removes`)}; exit 0; fi`);
+  return parts.join('\n');
+}
+
+function skipMsg(kind: string, inv: Invocation): string {
+  return kind === 'creates' ? `skipped, since ${inv.creates} exists` : `skipped, since ${inv.removes} does not exist`;
+}
+
+function stamp(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`;
+}
+
+function delta(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${Math.floor(s / 3600)}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}.${String(Math.round((ms % 1000) * 1000)).padStart(6, '0')}`;
+}
+
+/** Runs a command with Ansible's command/shell semantics: guard, chdir, stdin, rc, timing, check mode. */
+export async function runCommand(ctx: ModuleContext, inv: Invocation): Promise<ModuleResult> {
+  const mark = marker();
+  const guard = guardScript(inv, mark);
+  if (ctx.check) {
+    if (!guard) return { changed: false, skipped: true, msg: 'command would run; its outcome cannot be predicted in check mode' };
+    const r = await hostExec(ctx, `${guard}\nexit 0`);
+    const kind = r.stdout.startsWith(mark) ? r.stdout.slice(mark.length) : undefined;
+    if (kind) return { changed: false, msg: skipMsg(kind, inv), data: { cmd: inv.shown, rc: 0, stdout: skipMsg(kind, inv), stdout_lines: [skipMsg(kind, inv)] } };
+    return { changed: true, msg: 'command would run (its outcome is not predicted in check mode)', data: { cmd: inv.shown, rc: 0 } };
+  }
+  const cd = inv.chdir ? `cd ${quote(inv.chdir)} || { printf '%s' ${quote(`${mark}chdir`)}; exit 1; }` : '';
+  const script = [guard, cd, inv.script].filter(Boolean).join('\n');
+  const stdin = inv.stdin === undefined ? undefined : inv.stdin + (inv.stdinNewline ? '\n' : '');
+  const started = new Date();
+  const r = await hostExec(ctx, script, { stdin });
+  const ended = new Date();
+  const timing = { start: stamp(started), end: stamp(ended), delta: delta(ended.getTime() - started.getTime()) };
+  if (r.stdout.startsWith(mark)) {
+    const kind = r.stdout.slice(mark.length);
+    if (kind === 'chdir') return { changed: false, failed: true, msg: `Unable to change directory before execution: ${inv.chdir}`, data: { cmd: inv.shown, rc: 1 } };
+    const msg = skipMsg(kind, inv);
+    return { changed: false, msg, data: { cmd: inv.shown, rc: 0, stdout: msg, stdout_lines: [msg], stderr: '', stderr_lines: [] } };
+  }
+  const strip = (s: string) => (inv.strip ? s.replace(/\n+$/, '') : s);
+  const stdout = strip(r.stdout);
+  const stderr = strip(r.stderr);
+  const data = { cmd: inv.shown, rc: r.rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), ...timing };
+  if (r.timedOut) {
+    return { changed: true, failed: true, msg: `command timed out after ${+((ctx.timeoutMs ?? 0) / 1000).toFixed(1)} s`, data };
+  }
+  return r.rc === 0 ? { changed: true, msg: '', data } : { changed: true, failed: true, msg: 'non-zero return code', data };
+}

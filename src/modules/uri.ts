@@ -1,0 +1,121 @@
+import { TsrunError } from '../core/errors';
+import { curlConfig, parseHeaders } from './sys/curl';
+import { hostExec, reason } from './sys/exec';
+import type { Module } from './types';
+
+interface UriArgs {
+  url: string;
+  method: string;
+  body?: unknown;
+  body_format: 'raw' | 'json' | 'form-urlencoded';
+  headers?: Record<string, unknown>;
+  status_code: number[];
+  return_content: boolean;
+  timeout: number;
+  validate_certs: boolean;
+  url_username?: string;
+  url_password?: string;
+  force_basic_auth: boolean;
+  follow_redirects: string;
+}
+
+/** Runs curl with its config on stdin, then prints the exit code, status line, headers and body in marked sections. */
+const SCRIPT = [
+  "command -v curl >/dev/null 2>&1 || { echo 'curl is not installed on the host' >&2; exit 127; }",
+  't=$(mktemp -d) || exit 1',
+  `trap 'rm -rf "$t"' EXIT`,
+  `curl -K - -D "$t/h" -o "$t/b" -w '%{http_code} %{num_redirects} %{url_effective}' > "$t/w" 2> "$t/e"; rc=$?`,
+  'echo "@rc $rc $(cat "$t/w")"; cat "$t/e"; echo; echo @headers; cat "$t/h"; echo; echo @body; cat "$t/b"',
+].join('\n');
+
+/** Encodes the body as body_format says, and the Content-Type that goes with it unless headers set one. */
+export function encodeBody(body: unknown, format: UriArgs['body_format']): { body?: string; contentType?: string } {
+  if (body === undefined) return {};
+  if (format === 'json') return { body: typeof body === 'string' ? body : JSON.stringify(body), contentType: 'application/json' };
+  if (format === 'form-urlencoded') {
+    if (typeof body === 'string') return { body, contentType: 'application/x-www-form-urlencoded' };
+    const pairs = Array.isArray(body) ? (body as [string, unknown][]) : Object.entries(body as Record<string, unknown>);
+    return { body: new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString(), contentType: 'application/x-www-form-urlencoded' };
+  }
+  return { body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+/** Splits the script's output into curl's exit code, status, redirects, effective URL, error, headers and body. */
+export function parseUriOutput(out: string): { rc: number; status: number; redirects: number; url: string; error: string; headers: Record<string, string>; body: string } {
+  const h = out.indexOf('\n@headers\n');
+  const b = out.indexOf('\n@body\n', h);
+  const [first, ...errLines] = out.slice(0, h < 0 ? out.length : h).split('\n');
+  const [, rc, status, redirects, url] = /^@rc (\d+) (\d+)? ?(\d+)? ?(.*)$/.exec(first) ?? [];
+  return {
+    rc: Number(rc ?? 1),
+    status: Number(status ?? 0),
+    redirects: Number(redirects ?? 0),
+    url: url ?? '',
+    error: errLines.join('\n').trim(),
+    headers: h < 0 ? {} : parseHeaders(out.slice(h + 10, b < 0 ? undefined : b)),
+    body: b < 0 ? '' : out.slice(b + 7),
+  };
+}
+
+/** Sends an HTTP request from the host with curl and checks its status. */
+export const uri: Module<UriArgs> = {
+  name: 'uri',
+  summary: 'Interact with HTTP(S) web services from the host',
+  description:
+    'Runs curl on the host (proxy variables come from the task environment). Fails when the status is not in status_code. ' +
+    'Reports changed=false, as Ansible does. In check mode GET and HEAD requests are sent (they are read-only); other methods are skipped.',
+  args: {
+    url: { type: 'str', required: true, description: 'The URL to request.' },
+    method: { type: 'str', default: 'GET', description: 'HTTP method (GET, POST, PUT, DELETE, PATCH, HEAD...).' },
+    body: { type: 'raw', description: 'Request body; a mapping or list with body_format json or form-urlencoded.' },
+    body_format: { type: 'str', default: 'raw', choices: ['raw', 'json', 'form-urlencoded'], description: 'How to encode body (json also sets Content-Type).' },
+    headers: { type: 'dict', description: 'Extra HTTP headers.' },
+    status_code: { type: 'list', elements: 'int', default: [200], description: 'Status codes that mean success.' },
+    return_content: { type: 'bool', default: false, description: 'Return the body as content (and json when it is JSON).' },
+    timeout: { type: 'int', default: 30, description: 'Timeout of the request in seconds.' },
+    validate_certs: { type: 'bool', default: true, description: 'Verify TLS certificates.' },
+    url_username: { type: 'str', aliases: ['user'], description: 'User name for HTTP authentication.' },
+    url_password: { type: 'str', aliases: ['password'], noLog: true, description: 'Password for HTTP authentication.' },
+    force_basic_auth: { type: 'bool', default: false, description: 'Send Basic credentials with the first request.' },
+    follow_redirects: { type: 'str', default: 'safe', choices: ['all', 'safe', 'none', 'urllib2', 'yes', 'no'], description: 'Follow redirects: all, safe (only GET/HEAD) or none.' },
+  },
+  examples: '- uri:\n    url: http://localhost:8080/health\n    return_content: yes\n  register: health',
+  async run(ctx, args) {
+    const method = args.method.toUpperCase();
+    if (!/^[A-Z]+$/.test(method)) throw new TsrunError('SCHEMA', `uri: invalid method "${args.method}"`, { expected: 'GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS...' });
+    const safe = method === 'GET' || method === 'HEAD';
+    if (ctx.check && !safe) return { changed: false, skipped: true, msg: `${method} request to ${args.url} not sent in check mode` };
+    const { body, contentType } = encodeBody(args.body, args.body_format);
+    const headers = Object.fromEntries(Object.entries(args.headers ?? {}).map(([k, v]) => [k, String(v)]));
+    if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = contentType;
+    const follow = ['all', 'yes', 'urllib2'].includes(args.follow_redirects) || (args.follow_redirects === 'safe' && safe);
+    const config = curlConfig({
+      url: args.url, method, headers, body, user: args.url_username, password: args.url_password, basicAuth: args.force_basic_auth,
+      timeoutS: args.timeout, validateCerts: args.validate_certs, followRedirects: follow,
+    });
+    const started = Date.now();
+    const r = await hostExec(ctx, SCRIPT, { stdin: config });
+    if (!r.stdout.startsWith('@rc ')) return { changed: false, failed: true, msg: `uri: ${reason(r)}` };
+    const o = parseUriOutput(r.stdout);
+    const flat = Object.fromEntries(Object.entries(o.headers).map(([k, v]) => [k.replace(/-/g, '_'), v]));
+    const data: Record<string, unknown> = {
+      ...flat, status: o.rc === 0 ? o.status : -1, url: o.url || args.url, redirected: o.redirects > 0, headers: o.headers,
+      elapsed: Math.round((Date.now() - started) / 1000), msg: o.rc === 0 ? `OK (${Buffer.byteLength(o.body)} bytes)` : `Request failed: ${o.error}`,
+    };
+    if (args.return_content) {
+      data.content = o.body;
+      if (/[/+]json\b/.test(o.headers['content-type'] ?? '')) {
+        try {
+          data.json = JSON.parse(o.body);
+        } catch {
+          // A server that labels a non-JSON body as JSON: content still carries it.
+        }
+      }
+    }
+    if (o.rc !== 0 || !args.status_code.includes(o.status)) {
+      const why = o.rc !== 0 ? `Request failed: ${o.error || `curl exit ${o.rc}`}` : `HTTP Error ${o.status}`;
+      return { changed: false, failed: true, msg: `Status code was ${data.status} and not [${args.status_code.join(', ')}]: ${why}`, data };
+    }
+    return { changed: false, msg: data.msg as string, data };
+  },
+};

@@ -1,0 +1,93 @@
+import { quote } from '../connection/shell';
+import { TsrunError } from '../core/errors';
+import { hostExec, keyValues, reason } from './sys/exec';
+import type { Module } from './types';
+
+interface WaitForArgs {
+  host: string;
+  port?: number;
+  path?: string;
+  state: 'started' | 'stopped' | 'present' | 'absent';
+  timeout: number;
+  delay: number;
+  sleep: number;
+  connect_timeout: number;
+  search_regex?: string;
+  msg?: string;
+}
+
+/** A sh condition that is true when the awaited thing is there (port open, file present, regex found). */
+function probe(a: WaitForArgs): string {
+  if (a.port !== undefined) {
+    const h = quote(a.host);
+    // bash's /dev/tcp needs no extra tool; nc is the fallback for hosts without bash.
+    return `probe() { if [ -n "$BASH_OK" ]; then $TMO bash -c 'exec 3<>/dev/tcp/'${h}'/${a.port}' 2>/dev/null; else nc -z -w ${a.connect_timeout} ${h} ${a.port} 2>/dev/null; fi; }`;
+  }
+  const p = quote(a.path!);
+  if (a.search_regex) return `probe() { [ -f ${p} ] && grep -Eq -- ${quote(a.search_regex)} ${p} 2>/dev/null; }`;
+  return `probe() { [ -e ${p} ]; }`;
+}
+
+/** The bounded polling loop, run on the host in one exec. Pure, for tests. */
+export function waitScript(a: WaitForArgs): string {
+  const wantUp = a.state === 'started' || a.state === 'present';
+  return [
+    'BASH_OK=; command -v bash >/dev/null 2>&1 && BASH_OK=1',
+    `TMO=; command -v timeout >/dev/null 2>&1 && TMO="timeout ${a.connect_timeout}"`,
+    a.port !== undefined ? `[ -n "$BASH_OK" ] || command -v nc >/dev/null 2>&1 || { echo "wait_for: the host has neither bash nor nc to test ports" >&2; exit 2; }` : '',
+    probe(a),
+    'start=$(date +%s)',
+    a.delay > 0 ? `sleep ${a.delay}` : '',
+    `end=$((start + ${a.delay} + ${a.timeout}))`,
+    'while :; do',
+    `  if ${wantUp ? 'probe' : '! probe'}; then echo "elapsed=$(( $(date +%s) - start ))"; exit 0; fi`,
+    '  [ "$(date +%s)" -ge "$end" ] && { echo "elapsed=$(( $(date +%s) - start ))"; exit 1; }',
+    `  sleep ${a.sleep}`,
+    'done',
+  ].filter(Boolean).join('\n');
+}
+
+function what(a: WaitForArgs): string {
+  if (a.port !== undefined) return `${a.host}:${a.port}${a.state === 'stopped' || a.state === 'absent' ? ' to stop' : ''}`;
+  if (a.search_regex) return `search string ${a.search_regex} in ${a.path}`;
+  return `file ${a.path}${a.state === 'absent' ? ' to be absent' : ''}`;
+}
+
+/** Waits on the host for a port to open or close, or a file to appear (with content) or disappear. */
+export const wait_for: Module<WaitForArgs> = {
+  name: 'wait_for',
+  summary: 'Wait for a port, a file or a string in a file',
+  description:
+    'Polls on the host in one bounded sh loop: a TCP port through bash /dev/tcp (or nc), a path with [ -e ] and grep -E for search_regex. ' +
+    'Never changes anything, so it also runs in check mode.',
+  args: {
+    host: { type: 'str', default: '127.0.0.1', description: 'Host to test the port on, as seen from the managed host.' },
+    port: { type: 'int', description: 'TCP port to wait for.' },
+    path: { type: 'path', description: 'File to wait for.' },
+    state: { type: 'str', default: 'started', choices: ['started', 'stopped', 'present', 'absent'], description: 'started/present: wait until there; stopped/absent: until gone.' },
+    timeout: { type: 'int', default: 300, description: 'Seconds to wait at most.' },
+    delay: { type: 'int', default: 0, description: 'Seconds to wait before the first check.' },
+    sleep: { type: 'int', default: 1, description: 'Seconds between checks.' },
+    connect_timeout: { type: 'int', default: 5, description: 'Seconds a port check may take.' },
+    search_regex: { type: 'str', description: 'Extended regular expression that must appear in path.' },
+    msg: { type: 'str', description: 'Failure message instead of the default.' },
+  },
+  examples: '- wait_for:\n    port: 8080\n    timeout: 30\n- wait_for:\n    path: /var/log/app.log\n    search_regex: "started in [0-9]+ ms"',
+  async run(ctx, args) {
+    if ((args.port === undefined) === (args.path === undefined)) {
+      throw new TsrunError('SCHEMA', 'wait_for: give exactly one of port or path', { expected: 'port: N or path: /file' });
+    }
+    if (args.search_regex && args.port !== undefined) {
+      throw new TsrunError('SCHEMA', 'wait_for: search_regex works with path only in tsrun', { expected: 'path with search_regex' });
+    }
+    if (!/^[A-Za-z0-9_.:-]+$/.test(args.host)) throw new TsrunError('SCHEMA', `wait_for: "${args.host}" is not a host name or address`, { expected: 'e.g. 127.0.0.1 or db.example.com' });
+    const budget = (args.delay + args.timeout + args.connect_timeout + 10) * 1000;
+    const started = Date.now();
+    const r = await hostExec(ctx, waitScript(args), { timeoutMs: ctx.timeoutMs ? Math.min(ctx.timeoutMs, budget) : budget });
+    const elapsed = Number(keyValues(r.stdout).get('elapsed') ?? Math.round((Date.now() - started) / 1000));
+    const data: Record<string, unknown> = { elapsed, state: args.state, ...(args.port !== undefined ? { port: args.port } : { path: args.path }) };
+    if (r.rc === 0) return { changed: false, msg: `waited ${elapsed} s for ${what(args)}`, data };
+    if (r.rc === 1 && !r.timedOut) return { changed: false, failed: true, msg: args.msg ?? `Timeout when waiting for ${what(args)}`, data };
+    return { changed: false, failed: true, msg: `wait_for ${what(args)}: ${reason(r)}`, data };
+  },
+};
