@@ -46,12 +46,20 @@ function readSource(ctx: ModuleContext, kind: 'files' | 'templates', src: string
   }
 }
 
-/** Plans copy/template: force=no keeps an existing file; a missing parent directory fails as in Ansible. */
+/**
+ * Plans copy/template: force=no keeps an existing file. A missing parent directory fails as in Ansible when
+ * applied; in check mode the plan is still the predicted change, since an earlier task may create the directory.
+ */
 export function planCopy(state: CopyState, args: CopyArgs): Plan<ContentChange> {
   const { file } = state;
   if (!args.force && file.exists) return { changed: false, diff: [], msg: 'file already exists', data: { dest: file.path } };
-  if (!file.parentExists && !state.mkdir) throw new TsrunError('TASK', `Destination directory ${posix.dirname(file.path)} does not exist`);
-  return planContent(file, state.source, args, state, { mkdir: state.mkdir });
+  const plan = planContent(file, state.source, args, state, { mkdir: state.mkdir });
+  if (!file.parentExists && !state.mkdir) return { ...plan, msg: `${missingParent(file.path)} yet`, change: plan.change && { ...plan.change, parentMissing: true } };
+  return plan;
+}
+
+function missingParent(path: string): string {
+  return `Destination directory ${posix.dirname(path)} does not exist`;
 }
 
 /** Builds copy or template: they differ only in where src is found and whether it is rendered. */
@@ -82,7 +90,10 @@ export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' |
       return { file, source, user: r.user, group: r.group, mkdir };
     },
     plan: planCopy,
-    apply: (ctx, _args, plan) => applyContent(ctx, plan.change!),
+    apply: (ctx, _args, plan) => {
+      if (plan.change?.parentMissing) throw new TsrunError('TASK', missingParent(plan.change.path));
+      return applyContent(ctx, plan.change!);
+    },
   });
 }
 

@@ -23,6 +23,8 @@ export interface ContentChange {
   /** Owner and group for a rewritten file: both when either changes, as chown with only an owner resets the group. */
   ids: { owner?: string; group?: string };
   backup: boolean;
+  /** The parent directory is missing: applying fails, but check mode predicts the write. */
+  parentMissing?: boolean;
   validate?: string;
   /** Create the parent directories first. */
   mkdir: boolean;
