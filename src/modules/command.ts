@@ -36,7 +36,8 @@ export const command: Module<CommandArgs> = {
     const words = args.argv ?? splitWords(args.cmd!);
     if (words.length === 0) throw new TsrunError('SCHEMA', 'command: the command is empty', { expected: 'a program to run' });
     return runCommand(ctx, {
-      script: `exec ${words.map(quote).join(' ')}`,
+      // A first word such as FOO=1 must stay a program name, never become a shell assignment.
+      script: `exec ${words.map((w, i) => (i === 0 && w.includes('=') ? `'${w.replace(/'/g, `'\\''`)}'` : quote(w))).join(' ')}`,
       shown: words,
       creates: args.creates,
       removes: args.removes,

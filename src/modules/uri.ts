@@ -9,7 +9,7 @@ interface UriArgs {
   body?: unknown;
   body_format: 'raw' | 'json' | 'form-urlencoded';
   headers?: Record<string, unknown>;
-  status_code: number[];
+  status_code: unknown;
   return_content: boolean;
   timeout: number;
   validate_certs: boolean;
@@ -38,6 +38,16 @@ export function encodeBody(body: unknown, format: UriArgs['body_format']): { bod
     return { body: new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString(), contentType: 'application/x-www-form-urlencoded' };
   }
   return { body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+/** Accepts status_code as Ansible does: one number, a list, or a comma-separated string. */
+function statusCodes(raw: unknown): number[] {
+  const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : [raw];
+  const codes = list.map((c) => Number(String(c).trim()));
+  if (codes.some((c) => !Number.isInteger(c) || c < 100 || c > 599)) {
+    throw new TsrunError('SCHEMA', `uri: status_code must be HTTP status numbers, got ${JSON.stringify(raw)}`, { expected: 'e.g. 200 or [200, 201]' });
+  }
+  return codes;
 }
 
 /** Splits the script's output into curl's exit code, status, redirects, effective URL, error, headers and body. */
@@ -70,7 +80,7 @@ export const uri: Module<UriArgs> = {
     body: { type: 'raw', description: 'Request body; a mapping or list with body_format json or form-urlencoded.' },
     body_format: { type: 'str', default: 'raw', choices: ['raw', 'json', 'form-urlencoded'], description: 'How to encode body (json also sets Content-Type).' },
     headers: { type: 'dict', description: 'Extra HTTP headers.' },
-    status_code: { type: 'list', elements: 'int', default: [200], description: 'Status codes that mean success.' },
+    status_code: { type: 'raw', default: [200], description: 'Status code(s) that mean success: one number or a list.' },
     return_content: { type: 'bool', default: false, description: 'Return the body as content (and json when it is JSON).' },
     timeout: { type: 'int', default: 30, description: 'Timeout of the request in seconds.' },
     validate_certs: { type: 'bool', default: true, description: 'Verify TLS certificates.' },
@@ -81,6 +91,7 @@ export const uri: Module<UriArgs> = {
   },
   examples: '- uri:\n    url: http://localhost:8080/health\n    return_content: yes\n  register: health',
   async run(ctx, args) {
+    const codes = statusCodes(args.status_code);
     const method = args.method.toUpperCase();
     if (!/^[A-Z]+$/.test(method)) throw new TsrunError('SCHEMA', `uri: invalid method "${args.method}"`, { expected: 'GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS...' });
     const safe = method === 'GET' || method === 'HEAD';
@@ -112,9 +123,9 @@ export const uri: Module<UriArgs> = {
         }
       }
     }
-    if (o.rc !== 0 || !args.status_code.includes(o.status)) {
+    if (o.rc !== 0 || !codes.includes(o.status)) {
       const why = o.rc !== 0 ? `Request failed: ${o.error || `curl exit ${o.rc}`}` : `HTTP Error ${o.status}`;
-      return { changed: false, failed: true, msg: `Status code was ${data.status} and not [${args.status_code.join(', ')}]: ${why}`, data };
+      return { changed: false, failed: true, msg: `Status code was ${data.status} and not [${codes.join(', ')}]: ${why}`, data };
     }
     return { changed: false, msg: data.msg as string, data };
   },

@@ -8,6 +8,7 @@ export interface CurlRequest {
   password?: string;
   /** Send credentials up front (Basic) rather than after a 401. */
   basicAuth?: boolean;
+  /** Seconds to connect, and seconds without data before giving up. */
   timeoutS?: number;
   validateCerts?: boolean;
   followRedirects?: boolean;
@@ -29,7 +30,8 @@ export function curlConfig(req: CurlRequest): string {
     out.push(`user = ${curlString(`${req.user}:${req.password ?? ''}`)}`);
     if (!req.basicAuth) out.push('anyauth');
   }
-  if (req.timeoutS) out.push(`max-time = ${req.timeoutS}`);
+  // Ansible's timeout is a socket timeout, not a limit on the whole transfer: give up when idle that long.
+  if (req.timeoutS) out.push(`connect-timeout = ${req.timeoutS}`, 'speed-limit = 1', `speed-time = ${req.timeoutS}`);
   if (req.validateCerts === false) out.push('insecure');
   if (req.followRedirects) out.push('location', 'max-redirs = 50');
   return `${out.join('\n')}\n`;

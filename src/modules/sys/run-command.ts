@@ -85,7 +85,7 @@ export async function runCommand(ctx: ModuleContext, inv: Invocation): Promise<M
     const msg = skipMsg(kind, inv);
     return { changed: false, msg, data: { cmd: inv.shown, rc: 0, stdout: msg, stdout_lines: [msg], stderr: '', stderr_lines: [] } };
   }
-  const strip = (s: string) => (inv.strip ? s.replace(/\n+$/, '') : s);
+  const strip = (s: string) => (inv.strip ? s.replace(/[\r\n]+$/, '') : s);
   const stdout = strip(r.stdout);
   const stderr = strip(r.stderr);
   const data = { cmd: inv.shown, rc: r.rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), ...timing };

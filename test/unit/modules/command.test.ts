@@ -75,3 +75,10 @@ describe('command and shell on the controller', () => {
     expect(existsSync(join(dir, 'check'))).toBe(false);
   });
 });
+
+describe('command word handling', () => {
+  it('never treats a leading NAME=value as a shell assignment', async () => {
+    const r = await runModule(command, { cmd: 'FOO=1 echo hi' });
+    expect(r).toMatchObject({ failed: true, data: { rc: 127 } });
+  });
+});

@@ -103,7 +103,7 @@ describe('uri', () => {
   });
 
   it('POSTs a JSON body with credentials that never show up in the result', async () => {
-    const r = await runModule(uri, { url: `${base}/echo`, method: 'POST', body: { a: 'x "y"' }, body_format: 'json', status_code: [201], return_content: true, user: 'me', password: 's3cret', force_basic_auth: true });
+    const r = await runModule(uri, { url: `${base}/echo`, method: 'POST', body: { a: 'x "y"' }, body_format: 'json', status_code: 201, return_content: true, user: 'me', password: 's3cret', force_basic_auth: true });
     expect(r.failed).toBeFalsy();
     expect(r.data?.json).toEqual({ method: 'POST', type: 'application/json', auth: `Basic ${Buffer.from('me:s3cret').toString('base64')}`, body: '{"a":"x \\"y\\""}' });
     expect(JSON.stringify({ ...r, data: { ...r.data, json: undefined, content: undefined } })).not.toContain('s3cret');
