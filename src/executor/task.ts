@@ -7,6 +7,7 @@ import { validateArgs } from '../modules/args';
 import { registry } from '../modules/index';
 import type { ModuleContext, ModuleResult } from '../modules/types';
 import type { TaskDef } from '../playbook/types';
+import { keyLocation } from '../yaml/load';
 import type { PlayContext } from './context';
 import type { HostResult, HostStatus } from './events';
 import type { HostRun } from './host';
@@ -51,7 +52,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
       if (out.unreachable) return done('unreachable', out.result, { msg: out.msg });
       results.push({ ...out.result, [loopVar]: item });
       lines.push({ label, status: statusOf(out), msg: out.msg });
-      out.diff && (out.result.__diff = out.diff);
+      if (out.diff) out.result.__diff = out.diff;
     }
     const failed = results.some((r) => r.failed === true);
     const aggregate: Outcome = {
@@ -96,7 +97,7 @@ function finish(
   const result = noLog ? { changed: out.result.changed, failed: out.result.failed, censored: CENSORED } : out.result;
   if (task.kw.register) host.hostFacts[task.kw.register] = noLog ? out.result : result;
   if (looped && out.result.failed && !noLog) out.msg = 'One or more items failed';
-  let status = statusOf(out);
+  const status = statusOf(out);
   if (status === 'changed' && task.kw.notify) {
     for (const n of task.kw.notify) host.notified.add(String(expand(n, vars, where)));
   }
@@ -123,7 +124,9 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
   const environment = inh.environment !== undefined ? stringMap(expand(inh.environment, vars, where)) : undefined;
   const timeout = task.kw.timeout !== undefined ? Number(expand(task.kw.timeout, vars, where)) : undefined;
   const raw = expand(task.args, vars, where) as Record<string, unknown>;
-  const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), { module: mod.name, task: task.name, location: task.loc });
+  const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), {
+    module: mod.name, task: task.name, location: task.argsLoc ?? task.loc, locate: (key) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined),
+  });
 
   const delegate = task.kw.delegate_to !== undefined ? String(expand(task.kw.delegate_to, vars, where)) : undefined;
   const conn = mod.controllerOnly ? new LocalConnection('localhost')

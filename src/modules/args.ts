@@ -13,14 +13,19 @@ export function didYouMean(word: string, known: Iterable<string>): string {
   return best && distance(word, best) <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
 
-interface Where {
+/** Where arguments come from, for error messages. */
+export interface ArgsWhere {
   module: string;
   task?: string;
   location?: SourceLocation;
+  /** The location of one argument's key, when the arguments came from a YAML mapping. */
+  locate?: (key: string) => SourceLocation | undefined;
 }
+type Where = ArgsWhere & { key?: string };
 
 function fail(where: Where, message: string, expected?: string): never {
-  throw new TsrunError('SCHEMA', `${where.module}: ${message}`, { location: where.location, task: where.task, expected });
+  const location = (where.key !== undefined && where.locate?.(where.key)) || where.location;
+  throw new TsrunError('SCHEMA', `${where.module}: ${message}`, { location, task: where.task, expected });
 }
 
 /** Validates and normalises a module's arguments against its spec: aliases, defaults, types, choices. */
@@ -33,10 +38,10 @@ export function validateArgs(spec: ArgSpec, raw: Record<string, unknown>, where:
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const hit = byName.get(key);
-    if (!hit) fail(where, `unsupported argument "${key}"${didYouMean(key, byName.keys())}`, `one of: ${Object.keys(spec).join(', ')}`);
+    if (!hit) fail({ ...where, key }, `unsupported argument "${key}"${didYouMean(key, byName.keys())}`, `one of: ${Object.keys(spec).join(', ')}`);
     const [name, def] = hit;
     if (value === null || value === undefined) continue;
-    out[name] = coerce(value, def.type, def, `${name}`, where);
+    out[name] = coerce(value, def.type, def, `${name}`, { ...where, key });
   }
   for (const [name, def] of Object.entries(spec)) {
     if (out[name] === undefined && def.default !== undefined) out[name] = structuredClone(def.default);

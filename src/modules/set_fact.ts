@@ -10,7 +10,8 @@ export const setFact: Module<Record<string, unknown>> = {
   args: {},
   examples: '- set_fact: no_proxy_list="{{ join (concat defaults nodes) \',\' }}"',
   async run(_ctx, args) {
-    const { cacheable: _, ...facts } = args;
+    const facts = { ...args };
+    delete facts.cacheable;
     return { changed: false, data: { ansible_facts: facts } };
   },
 };

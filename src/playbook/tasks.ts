@@ -63,7 +63,8 @@ function parseTask(raw: unknown, scope: TaskScope, roles: RoleLoader, parentLoc:
   if (action === 'import_tasks') return importTasks(args, kw, scope, roles, loc, name);
   if (action === 'import_role') return importRole(args, kw, scope, roles, loc, name);
   const kind = action === 'include_tasks' || action === 'include_role' ? action : 'task';
-  return { kind, name, action, args, kw, loc, scope };
+  const source = map[key] && typeof map[key] === 'object' ? (map[key] as object) : undefined;
+  return { kind, name, action, args, kw, loc, argsLoc: keyLocation(map, key), argsSource: source, scope };
 }
 
 function normalise(key: string): string {

@@ -68,6 +68,10 @@ export interface TaskDef {
   rescue?: TaskDef[];
   always?: TaskDef[];
   loc: SourceLocation;
+  /** Where the module key stands; argument errors point here or at the argument itself. */
+  argsLoc?: SourceLocation;
+  /** The arguments' mapping as loaded from YAML, to locate each argument's key. */
+  argsSource?: object;
   scope: TaskScope;
 }
 

@@ -97,7 +97,7 @@ describe('a playbook on the controller (connection: local) through the CLI', () 
     writeFileSync(join(dir, 'typo.yml'), '- hosts: web\n  tasks:\n    - name: oops\n      copy: {dest: /tmp/x, contnet: y}\n');
     const t = await execa('node', [BIN, 'playbook', join(dir, 'typo.yml'), '-i', join(dir, 'inventory.ini')], { reject: false });
     expect(t.exitCode).toBe(2);
-    expect(t.stdout).toMatch(/typo\.yml:4:\d+: copy: unsupported argument "contnet" \(did you mean "content"\?\)/);
+    expect(t.stdout).toMatch(/typo\.yml:4:28: copy: unsupported argument "contnet" \(did you mean "content"\?\)/);
 
     writeFileSync(join(dir, 'broken.yml'), '- hosts: web\n  tasks:\n    - debug: {msg: [oops}\n');
     const b = await execa('node', [BIN, 'playbook', join(dir, 'broken.yml'), '-i', join(dir, 'inventory.ini')], { reject: false });
