@@ -9,4 +9,6 @@ export interface PlayContext {
   pv: PlayVars;
   hosts: Map<string, HostRun>;
   conns: Connections;
+  /** Set by any_errors_fatal or max_fail_percentage: no further batch of the play starts. */
+  aborted?: boolean;
 }

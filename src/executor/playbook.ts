@@ -73,6 +73,7 @@ async function runPlay(play: Play, inv: Inventory, all: Map<string, HostRun>, co
   pv.playVars = { ...play.vars, ...varsFiles(play, { ...play.vars, ...opts.extraVars }) };
   const pc: PlayContext = { opts, pv, hosts: all, conns };
   for (const batch of batches(names, play.serial)) {
+    if (pc.aborted) break;
     const hosts = batch.map((n) => all.get(n)!).filter((h) => h.active);
     for (const h of hosts) h.ended = false;
     if (play.gatherFacts) await gather(pc, hosts);

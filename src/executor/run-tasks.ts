@@ -51,10 +51,21 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
     pc.opts.reporter.event({ type: 'host_result', task: title, result: r });
   }
   pc.opts.reporter.event({ type: 'task_end', name: title });
-  if (results.some((r) => r.status === 'failed' && !r.ignored) && inh.any_errors_fatal !== undefined && truthy(inh.any_errors_fatal, {}, {})) {
-    for (const h of hosts) if (h.active) h.failed = true;
-  }
+  stopOnFailures(pc, hosts, results, inh);
   return results;
+}
+
+/** any_errors_fatal and max_fail_percentage: failures on some hosts end the play for all of them. */
+function stopOnFailures(pc: PlayContext, hosts: HostRun[], results: HostResult[], inh: Inherited): void {
+  const failed = results.filter((r) => (r.status === 'failed' && !r.ignored) || r.status === 'unreachable').length;
+  if (failed === 0) return;
+  const fatal = inh.any_errors_fatal !== undefined && truthy(inh.any_errors_fatal, {}, {});
+  const pct = pc.pv.play.maxFailPercentage;
+  if (fatal || (pct !== undefined && (failed / hosts.length) * 100 > pct)) {
+    pc.opts.reporter.event({ type: 'warning', message: fatal ? 'any_errors_fatal: ending the play for every host' : `more than ${pct}% of hosts failed: ending the play` });
+    for (const h of hosts) h.ended = true;
+    pc.aborted = true;
+  }
 }
 
 function count(host: HostRun, r: HostResult): void {

@@ -87,6 +87,7 @@ function keywordsOf(map: Record<string, unknown>): TaskKeywords {
     no_log: map.no_log,
     ignore_errors: map.ignore_errors,
     diff: map.diff,
+    any_errors_fatal: map.any_errors_fatal,
   };
 }
 
