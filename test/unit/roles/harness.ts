@@ -1,0 +1,110 @@
+import Handlebars from 'handlebars';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+
+/** Repository root (the worktree holding roles/ and playbooks/). */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The five shipped roles. */
+export const ROLES = ['proxy-env', 'docker', 'registry-mirror', 'nginx-lb', 'etcd-precheck'] as const;
+
+/** Variables as the runner would pass them to a template. */
+export type Vars = Record<string, unknown>;
+
+/** All files under a directory, recursively, as absolute paths. */
+export function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+/** A path relative to the repository root, for messages. */
+export function rel(path: string): string {
+  return relative(ROOT, path);
+}
+
+/** Parses a YAML file with the 1.1 semantics the runner uses; throws on any parse error. */
+export function loadYaml(path: string): unknown {
+  const doc = YAML.parseDocument(readFileSync(path, 'utf8'), { version: '1.1' });
+  if (doc.errors.length > 0) throw new Error(`${rel(path)}: ${doc.errors[0].message}`);
+  return doc.toJS();
+}
+
+/** A role's defaults/main.yml. */
+export function roleDefaults(role: string): Vars {
+  return (loadYaml(join(ROOT, 'roles', role, 'defaults/main.yml')) ?? {}) as Vars;
+}
+
+/** One task of a role's tasks file, found by the end of its name. */
+export function roleTask(role: string, file: string, nameEnd: string): Record<string, unknown> {
+  const tasks = loadYaml(join(ROOT, 'roles', role, 'tasks', file)) as Record<string, unknown>[];
+  const task = tasks.find((t) => String(t.name).endsWith(nameEnd));
+  if (!task) throw new Error(`no task ending "${nameEnd}" in ${role}/tasks/${file}`);
+  return task;
+}
+
+/**
+ * Stand-ins for the runner's helpers, only those the roles use, with the argument order of the matching
+ * Jinja filters (value first). They exist so that the templates can be rendered here; the runner has its own.
+ */
+function standInHelpers(hb: typeof Handlebars): void {
+  const empty = (v: unknown) => v === undefined || v === null || v === '';
+  const fns: Record<string, (...a: unknown[]) => unknown> = {
+    default: (v, d) => (empty(v) ? d : v),
+    join: (list, sep) => (list as unknown[]).join(String(sep)),
+    split: (s, sep) => String(s).split(String(sep)),
+    unique: (list) => [...new Set(list as unknown[])],
+    length: (v) => (v as unknown[]).length,
+    trim: (s) => String(s).trim(),
+    to_json: (v) => JSON.stringify(v),
+    to_nice_json: (v) => JSON.stringify(v, null, 4),
+    merge: (a, b) => ({ ...(a as object), ...(b as object) }),
+    concat: (a, b) => [...(a as unknown[]), ...(b as unknown[])],
+    eq: (a, b) => a === b,
+    ne: (a, b) => a !== b,
+  };
+  // Handlebars passes its options object last; the stand-ins take only the real arguments.
+  for (const [name, fn] of Object.entries(fns)) {
+    hb.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
+  }
+}
+
+const hb = Handlebars.create();
+standInHelpers(hb);
+
+/** Renders a template string with plain Handlebars; the runner does not HTML-escape, so neither does this. */
+export function render(src: string, vars: Vars): string {
+  return hb.compile(src, { noEscape: true })(vars);
+}
+
+let captured: unknown;
+hb.registerHelper('__capture', (value: unknown) => {
+  captured = value;
+  return '';
+});
+
+/** Renders a value the way the runner renders task arguments: a string that is one expression keeps its type. */
+export function renderValue(src: string, vars: Vars): unknown {
+  const one = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(src);
+  if (!one) return render(src, vars);
+  const inner = one[1].includes(' ') ? `(${one[1]})` : one[1];
+  captured = undefined;
+  render(`{{__capture ${inner}}}`, vars);
+  return captured;
+}
+
+/** Renders one of a role's templates. */
+export function renderTemplate(role: string, name: string, vars: Vars): string {
+  return render(readFileSync(join(ROOT, 'roles', role, 'templates', name), 'utf8'), vars);
+}
+
+/** Applies a set_fact task of plain string values: all are rendered with the variables before the task. */
+export function applySetFact(task: Record<string, unknown>, vars: Vars): Vars {
+  const facts = task.set_fact as Record<string, string>;
+  const out: Vars = {};
+  for (const [key, value] of Object.entries(facts)) out[key] = renderValue(value, vars);
+  return { ...vars, ...out };
+}
