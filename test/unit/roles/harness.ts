@@ -101,10 +101,33 @@ export function renderTemplate(role: string, name: string, vars: Vars): string {
   return render(readFileSync(join(ROOT, 'roles', role, 'templates', name), 'utf8'), vars);
 }
 
-/** Applies a set_fact task of plain string values: all are rendered with the variables before the task. */
+/** Renders every string inside a value, keeping the shape of lists and maps. */
+export function renderDeep(value: unknown, vars: Vars): unknown {
+  if (typeof value === 'string') return renderValue(value, vars);
+  if (Array.isArray(value)) return value.map((v) => renderDeep(v, vars));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, vars)]));
+  }
+  return value;
+}
+
+/** Applies a set_fact task: all its values are rendered with the variables before the task, as in Ansible. */
 export function applySetFact(task: Record<string, unknown>, vars: Vars): Vars {
-  const facts = task.set_fact as Record<string, string>;
-  const out: Vars = {};
-  for (const [key, value] of Object.entries(facts)) out[key] = renderValue(value, vars);
-  return { ...vars, ...out };
+  return { ...vars, ...(renderDeep(task.set_fact, vars) as Vars) };
+}
+
+/** A small inventory: three nodes and one balancer, with addresses, as the runner exposes it. */
+export function labInventory(host: string): Vars {
+  const hostvars: Record<string, Vars> = {
+    node1: { ansible_host: '10.99.0.11', ansible_hostname: 'node1' },
+    node2: { ansible_host: '10.99.0.12', ansible_hostname: 'node2' },
+    node3: { ansible_host: '10.99.0.13', ansible_hostname: 'node3' },
+    lb1: { ansible_host: '10.99.0.10', ansible_hostname: 'lb1' },
+  };
+  return {
+    groups: { all: Object.keys(hostvars), nodes: ['node1', 'node2', 'node3'], lb: ['lb1'] },
+    hostvars,
+    inventory_hostname: host,
+    ...hostvars[host],
+  };
 }
