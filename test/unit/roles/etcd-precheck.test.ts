@@ -130,8 +130,8 @@ describe('etcd-precheck cross-node comparison and report', () => {
 
   it('reports nothing for distinct hostnames in one region', () => {
     const out = runCompare({
-      n1: { ...clean, ansible_hostname: 'a', region: 'eu' },
-      n2: { ...clean, ansible_hostname: 'b', region: 'eu' },
+      n1: { ...clean, ansible_hostname: 'a', etcd_precheck_region: 'eu' },
+      n2: { ...clean, ansible_hostname: 'b', etcd_precheck_region: 'eu' },
       n3: { ...clean, ansible_hostname: 'c' },
     });
     expect(out._etcd_precheck_report).toBe('');
@@ -139,17 +139,17 @@ describe('etcd-precheck cross-node comparison and report', () => {
 
   it('reports duplicate hostnames, another region and the probes\' failures, naming each node', () => {
     const out = runCompare({
-      n1: { ...clean, ansible_hostname: 'same', region: 'eu' },
-      n2: { ...clean, ansible_hostname: 'same', region: 'eu', _etcd_precheck_probe: { stdout: 'n2: port 2379: in use (measured: a listener on :2379, limit: free)' } },
-      n3: { ...clean, ansible_hostname: 'c', region: 'us' },
+      n1: { ...clean, ansible_hostname: 'same', etcd_precheck_region: 'eu' },
+      n2: { ...clean, ansible_hostname: 'same', etcd_precheck_region: 'eu', _etcd_precheck_probe: { stdout: 'n2: port 2379: in use (measured: a listener on :2379, limit: free)' } },
+      n3: { ...clean, ansible_hostname: 'c', etcd_precheck_region: 'us' },
     });
     const report = String(out._etcd_precheck_report);
     expect(report).toContain("n1: hostname: not unique (measured: 'same', also on n2, limit: unique)");
     expect(report).toContain("n2: hostname: not unique (measured: 'same', also on n1, limit: unique)");
     expect(report).toContain('n2: port 2379: in use');
-    expect(report).toContain('n1: region: differs (measured: region=eu, other nodes: n3=us, limit: one region)');
-    expect(report).toContain('n3: region: differs (measured: region=us, other nodes: n1=eu n2=eu, limit: one region)');
-    expect(report).toContain('n2: region: differs (measured: region=eu, other nodes: n3=us, limit: one region)');
+    expect(report).toContain('n1: region: differs (measured: eu, other nodes: n3=us, limit: one region)');
+    expect(report).toContain('n3: region: differs (measured: us, other nodes: n1=eu n2=eu, limit: one region)');
+    expect(report).toContain('n2: region: differs (measured: eu, other nodes: n3=us, limit: one region)');
     expect(report.trim().split('\n')).toHaveLength(6);
   });
 });

@@ -1,8 +1,8 @@
-import Handlebars from 'handlebars';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { engine } from './engine';
 
 /** Repository root (the worktree holding roles/ and playbooks/). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -46,54 +46,14 @@ export function roleTask(role: string, file: string, nameEnd: string): Record<st
   return task;
 }
 
-/**
- * Stand-ins for the runner's helpers, only those the roles use, with the argument order of the matching
- * Jinja filters (value first). They exist so that the templates can be rendered here; the runner has its own.
- */
-function standInHelpers(hb: typeof Handlebars): void {
-  const empty = (v: unknown) => v === undefined || v === null || v === '';
-  const fns: Record<string, (...a: unknown[]) => unknown> = {
-    default: (v, d) => (empty(v) ? d : v),
-    join: (list, sep) => (list as unknown[]).join(String(sep)),
-    split: (s, sep) => String(s).split(String(sep)),
-    unique: (list) => [...new Set(list as unknown[])],
-    length: (v) => (v as unknown[]).length,
-    trim: (s) => String(s).trim(),
-    to_json: (v) => JSON.stringify(v),
-    to_nice_json: (v) => JSON.stringify(v, null, 4),
-    merge: (a, b) => ({ ...(a as object), ...(b as object) }),
-    concat: (a, b) => [...(a as unknown[]), ...(b as unknown[])],
-    eq: (a, b) => a === b,
-    ne: (a, b) => a !== b,
-  };
-  // Handlebars passes its options object last; the stand-ins take only the real arguments.
-  for (const [name, fn] of Object.entries(fns)) {
-    hb.registerHelper(name, (...args: unknown[]) => fn(...args.slice(0, -1)));
-  }
-}
-
-const hb = Handlebars.create();
-standInHelpers(hb);
-
-/** Renders a template string with plain Handlebars; the runner does not HTML-escape, so neither does this. */
+/** Renders a template string to text with the engine (the runner's when present; it does not HTML-escape). */
 export function render(src: string, vars: Vars): string {
-  return hb.compile(src, { noEscape: true })(vars);
+  return engine.renderString(src, vars);
 }
-
-let captured: unknown;
-hb.registerHelper('__capture', (value: unknown) => {
-  captured = value;
-  return '';
-});
 
 /** Renders a value the way the runner renders task arguments: a string that is one expression keeps its type. */
 export function renderValue(src: string, vars: Vars): unknown {
-  const one = /^\{\{\s*([^{}]+?)\s*\}\}$/.exec(src);
-  if (!one) return render(src, vars);
-  const inner = one[1].includes(' ') ? `(${one[1]})` : one[1];
-  captured = undefined;
-  render(`{{__capture ${inner}}}`, vars);
-  return captured;
+  return engine.render(src, vars);
 }
 
 /** Renders one of a role's templates. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { loadYaml, rel, roleDefaults, ROLES, ROOT, walk, type Vars } from './harness';
 import { EXPRESSION_KEYS, expressionNames, roleTasks, roleTemplates, stringsOf, templateNames } from './task-walk';
@@ -103,6 +104,17 @@ describe.each(ROLES)('role %s', (role) => {
     const unknown = used.filter((u) => !known.has(u.name)).map((u) => `${u.name} (${u.where})`);
     expect(unknown).toEqual([]);
     expect(used.length).toBeGreaterThan(5);
+  });
+
+  it('writes every string and template as valid Handlebars, and expressions without braces or filters', () => {
+    const texts = [...tasks.flatMap(({ task }) => stringsOf(task)), ...roleTemplates(role).map((t) => t.text)];
+    for (const text of texts) expect(() => Handlebars.parse(text), text.slice(0, 80)).not.toThrow();
+    for (const { task } of tasks) {
+      const that = (task.assert as { that?: string[] } | undefined)?.that ?? [];
+      for (const e of [...EXPRESSION_KEYS.flatMap((k) => [task[k]].flat()), ...that]) {
+        if (typeof e === 'string') expect(e, String(task.name)).not.toMatch(/\{\{|\||\bis (?!defined|not defined|changed)/);
+      }
+    }
   });
 
   it('renders only templates that exist', () => {
