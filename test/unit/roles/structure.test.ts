@@ -134,6 +134,19 @@ describe('cross-role contract', () => {
     expect(roleDefaults('docker')).toHaveProperty('docker_daemon_config_registry');
   });
 
+  it('the playbooks read only lab variables, play variables and role variables', () => {
+    const known = new Set([...RUNNER_NAMES, 'lab_proxy', 'lab_registry', ...ROLES.flatMap((r) => Object.keys(roleDefaults(r)))]);
+    for (const file of walk(join(ROOT, 'playbooks'))) {
+      for (const play of loadYaml(file) as Vars[]) {
+        Object.keys((play.vars as Vars | undefined) ?? {}).forEach((k) => known.add(k));
+        for (const s of stringsOf(play)) {
+          expect(() => Handlebars.parse(s), s).not.toThrow();
+          for (const name of templateNames(s)) expect(known.has(name), `${rel(file)}: ${name}`).toBe(true);
+        }
+      }
+    }
+  });
+
   it('the playbooks use only shipped roles', () => {
     for (const file of walk(join(ROOT, 'playbooks'))) {
       for (const play of loadYaml(file) as { roles?: (string | { role: string })[] }[]) {
