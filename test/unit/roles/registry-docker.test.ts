@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { applySetFact, renderTemplate, roleDefaults, roleTask, type Vars } from './harness';
+
+/** registry-mirror's variables after its checks and its fact for the docker role. */
+function mirrorVars(extra: Vars): Vars {
+  let vars: Vars = { ...roleDefaults('registry-mirror'), ...extra };
+  vars = applySetFact(roleTask('registry-mirror', 'main.yml', 'malformed docker mirror and insecure-registry entries'), vars);
+  return applySetFact(roleTask('registry-mirror', 'main.yml', 'docker mirrors for the docker role (merged into daemon.json)'), vars);
+}
+
+const registry = '10.99.0.1:5000';
+
+describe('registry-mirror -> docker daemon.json', () => {
+  it('merges the mirror fact over docker_daemon_config into valid JSON', () => {
+    const facts = mirrorVars({
+      registry_mirror_docker_mirrors: [`http://${registry}`],
+      registry_mirror_docker_insecure: [registry],
+    });
+    expect(facts._registry_mirror_bad).toBe('');
+    const vars = {
+      ...roleDefaults('docker'),
+      docker_daemon_config: { 'log-driver': 'json-file', 'log-opts': { 'max-size': '100m' }, 'registry-mirrors': ['x'] },
+      docker_daemon_config_registry: facts.docker_daemon_config_registry,
+    };
+    const text = renderTemplate('docker', 'daemon.json.hbs', vars);
+    expect(JSON.parse(text)).toEqual({
+      'log-driver': 'json-file',
+      'log-opts': { 'max-size': '100m' },
+      'registry-mirrors': [`http://${registry}`],
+      'insecure-registries': [registry],
+    });
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('renders the defaults as an empty JSON object', () => {
+    expect(JSON.parse(renderTemplate('docker', 'daemon.json.hbs', roleDefaults('docker')))).toEqual({});
+  });
+
+  it.each([
+    [['http://r:5000/v2'], [], "mirror 'http://r:5000/v2'"],
+    [['r:5000'], [], "mirror 'r:5000'"],
+    [[], ['http://r:5000'], "insecure registry 'http://r:5000'"],
+  ])('refuses mirrors %j / insecure %j', (mirrors, insecure, message) => {
+    const facts = mirrorVars({ registry_mirror_docker_mirrors: mirrors, registry_mirror_docker_insecure: insecure });
+    expect(facts._registry_mirror_bad).toContain(message);
+  });
+});
+
+describe('registry-mirror registries.yaml', () => {
+  const full = mirrorVars({
+    registry_mirror_mirrors: [
+      { name: 'docker.io', endpoint: [`http://${registry}`] },
+      { name: '*', endpoint: [`http://${registry}`], rewrite: { '^rancher/(.*)': 'mirror/rancher/$1' } },
+    ],
+    registry_mirror_configs: [
+      { registry, auth: { username: 'u', password: 'p"w: #x' }, tls: { ca_file: '/etc/ssl/ca.crt', insecure_skip_verify: false } },
+      { registry: 'plain:5000' },
+    ],
+  });
+
+  it.each(['1.1', '1.2'] as const)('parses as YAML %s with the K3s/RKE2 shape, "*" a string key', (version) => {
+    const text = renderTemplate('registry-mirror', 'registries.yaml.hbs', full);
+    const doc = YAML.parseDocument(text, { version });
+    expect(doc.errors).toEqual([]);
+    expect(doc.toJS()).toEqual({
+      mirrors: {
+        'docker.io': { endpoint: [`http://${registry}`] },
+        '*': { endpoint: [`http://${registry}`], rewrite: { '^rancher/(.*)': 'mirror/rancher/$1' } },
+      },
+      configs: {
+        [registry]: { auth: { username: 'u', password: 'p"w: #x' }, tls: { ca_file: '/etc/ssl/ca.crt', insecure_skip_verify: false } },
+        'plain:5000': {},
+      },
+    });
+    expect(text).toContain('"*":');
+  });
+
+  it('writes empty maps when nothing is configured', () => {
+    const text = renderTemplate('registry-mirror', 'registries.yaml.hbs', mirrorVars({}));
+    expect(YAML.parse(text, { version: '1.1' })).toEqual({ mirrors: {}, configs: {} });
+  });
+
+  it('keeps credentials out of logs and diffs', () => {
+    for (const name of ['K3s registries.yaml', 'RKE2 registries.yaml']) {
+      const task = roleTask('registry-mirror', 'main.yml', name);
+      expect(task.no_log).toBe(true);
+      expect(task.diff).toBe(false);
+      expect((task.template as Vars).mode).toBe('0600');
+    }
+  });
+});
