@@ -32,11 +32,12 @@ export async function labDown(name: string, log: Log = () => undefined): Promise
   if (!state && netns.length === 0 && !existsSync(dir)) return false;
   log(`lab ${name}: taking down ${state?.hosts.length ?? netns.length} hosts`);
 
-  const recorded = [...(state?.hosts.map((h) => h.pid) ?? []), state?.proxyPid, state?.registryPid].filter(
-    (p): p is number => p !== undefined && alive(p) && ownedBy(p, dir),
-  );
-  // Polite first: nspawn turns SIGTERM into a clean poweroff of the host's systemd.
-  for (const pid of recorded) signal(pid, 'SIGTERM');
+  const owned = (p: number | undefined): p is number => p !== undefined && alive(p) && ownedBy(p, dir);
+  const hostPids = (state?.hosts.map((h) => h.pid) ?? []).filter(owned);
+  const recorded = [...hostPids, ...[state?.proxyPid, state?.registryPid].filter(owned)];
+  // Polite first: nspawn turns SIGTERM into a clean poweroff of the host's systemd. A light host's unshare
+  // ignores SIGTERM and has nothing to shut down cleanly, so it gets SIGKILL (its child dies with it).
+  for (const pid of recorded) signal(pid, state?.light && hostPids.includes(pid) ? 'SIGKILL' : 'SIGTERM');
   await waitGone(recorded, 5000);
   // Whatever still runs in the lab's namespaces (orphans of a killed nspawn included) was started by the lab.
   const stragglers = [...recorded.filter(alive)];

@@ -45,7 +45,7 @@ export function startFullHost(spec: HostSpec, base: string): number {
   const nspawn = [
     'systemd-nspawn -q -b',
     `-D ${spec.dir}/root -M ${spec.name}`,
-    '--register=no --keep-unit --capability=all',
+    '--register=no --keep-unit --capability=all --private-network',
     "--system-call-filter='@keyring bpf'",
     `--bind=${spec.dir}/docker:/var/lib/docker`,
     `--network-namespace-path=/run/netns/${spec.netns}`,

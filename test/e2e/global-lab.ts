@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { labDown, labUp, type LabInfo } from '../../src/lab/index';
+import { BASE_DIR } from '../../src/lab/base';
+import { readState } from '../../src/lab/state';
+import { labLeftovers } from './lab-helpers';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The lab the e2e tests run against: 3 nodes and 1 lb, named `test`. */
+    lab: LabInfo;
+    /** How long `labUp` took in this run, and whether the base root filesystem was already cached. */
+    labUpMs: number;
+    labBaseCached: boolean;
+  }
+}
+
+/** Brings the `test` lab up once for the e2e project and takes it down after the run. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // A run that was killed may have left its lab behind, changed by its tests: start from a fresh one.
+  await labDown('test', log);
+  const cached = existsSync(BASE_DIR);
+  const started = performance.now();
+  const lab = await labUp({ name: 'test', nodes: 3, lb: 1, log });
+  const ms = performance.now() - started;
+  log(`lab test: up in ${(ms / 1000).toFixed(2)} s (base ${cached ? 'cached' : 'built'})`);
+  project.provide('lab', lab);
+  project.provide('labUpMs', ms);
+  project.provide('labBaseCached', cached);
+  const bridge = readState('test')?.bridge;
+  return async () => {
+    await labDown('test', log);
+    // The run must leave nothing behind; fail it loudly if it did.
+    const left = await labLeftovers('test', lab.dir, bridge);
+    if (left.length) throw new Error(`lab test left behind:\n${left.join('\n')}`);
+  };
+}
