@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, rmSync, renameSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, renameSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { TsrunError } from '../core/errors';
-import { sh, unmountUnder, type Log } from './sys';
+import { sh, sleep, unmountUnder, type Log } from './sys';
 
 /** Where the debootstrapped root filesystem every host overlays is cached. */
 export const BASE_DIR = '/var/cache/tsrun/base-bookworm';
@@ -10,6 +10,8 @@ export const BASE_DIR = '/var/cache/tsrun/base-bookworm';
 const BASE_VERSION = '3';
 const MARKER = '.tsrun-base';
 const INCLUDE = 'openssh-server,sudo,iproute2,procps,ca-certificates,systemd,systemd-sysv,dbus,curl';
+/** A lock older than this belongs to a build that died. */
+const LOCK_STALE_MS = 10 * 60_000;
 const FALLBACK_MIRROR = 'http://deb.debian.org/debian';
 
 /** The Debian mirror from this machine's own apt sources (deb822 or one-line), for bookworm's main archive. */
@@ -66,8 +68,34 @@ echo ${BASE_VERSION} > /${MARKER}
 
 /** Builds the base root filesystem once (debootstrap, ~40 s) and brings a cached one up to date; returns its path. */
 export async function ensureBase(log: Log, dir = BASE_DIR): Promise<string> {
+  if (current(dir)) return dir;
+  // Two labs coming up at once on a fresh machine must not debootstrap into the same directory.
+  const lock = `${dir}.lock`;
+  mkdirSync(dirname(dir), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
+      else await sleep(1000);
+      if (current(dir)) return dir;
+    }
+  }
+  try {
+    return await build(log, dir);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function current(dir: string): boolean {
   const marker = join(dir, MARKER);
-  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === BASE_VERSION) return dir;
+  return existsSync(marker) && readFileSync(marker, 'utf8').trim() === BASE_VERSION;
+}
+
+async function build(log: Log, dir: string): Promise<string> {
+  const marker = join(dir, MARKER);
   if (!existsSync(marker)) {
     const tmp = `${dir}.tmp`;
     await unmountUnder(tmp);

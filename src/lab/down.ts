@@ -7,7 +7,7 @@ import { alive, signal, sleep, unmountUnder, type Log } from './sys';
 /** True when the process is one the lab started: its command line names the lab's directory. */
 function ownedBy(pid: number, dir: string): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dir);
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`);
   } catch {
     return false;
   }

@@ -57,10 +57,11 @@ export async function createHostNets(bridge: string, gateway: string, hosts: Hos
 export async function labNetns(lab: string): Promise<string[]> {
   const out = await sh('ip', ['netns', 'list'], { allowFail: true });
   const prefix = netnsName(lab, '');
+  // Host names have no dash, so lab `test` does not claim lab `test-l`'s `tsrun-test-l-node1`.
   return out
     .split('\n')
     .map((l) => l.split(' ')[0])
-    .filter((n) => n.startsWith(prefix));
+    .filter((n) => n.startsWith(prefix) && /^[a-z]+\d+$/.test(n.slice(prefix.length)));
 }
 
 /** Process ids living in a network namespace: whatever runs there was started by the lab. */

@@ -7,7 +7,7 @@ import { labLeftovers } from './lab-helpers';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The lab the e2e tests run against: 3 nodes and 1 lb, named `test`. */
+    /** The lab the e2e tests run against: 3 nodes and 1 lb, named `test` unless $TSRUN_TEST_LAB says otherwise. */
     lab: LabInfo;
     /** How long `labUp` took in this run, and whether the base root filesystem was already cached. */
     labUpMs: number;
@@ -15,24 +15,25 @@ declare module 'vitest' {
   }
 }
 
-/** Brings the `test` lab up once for the e2e project and takes it down after the run. */
+/** Brings the `test` lab (or $TSRUN_TEST_LAB, for runs side by side) up once for the e2e project and down after. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const name = process.env.TSRUN_TEST_LAB ?? 'test';
   const log = (line: string) => process.stderr.write(`${line}\n`);
   // A run that was killed may have left its lab behind, changed by its tests: start from a fresh one.
-  await labDown('test', log);
+  await labDown(name, log);
   const cached = existsSync(BASE_DIR);
   const started = performance.now();
-  const lab = await labUp({ name: 'test', nodes: 3, lb: 1, log });
+  const lab = await labUp({ name, nodes: 3, lb: 1, log });
   const ms = performance.now() - started;
-  log(`lab test: up in ${(ms / 1000).toFixed(2)} s (base ${cached ? 'cached' : 'built'})`);
+  log(`lab ${name}: up in ${(ms / 1000).toFixed(2)} s (base ${cached ? 'cached' : 'built'})`);
   project.provide('lab', lab);
   project.provide('labUpMs', ms);
   project.provide('labBaseCached', cached);
-  const bridge = readState('test')?.bridge;
+  const bridge = readState(name)?.bridge;
   return async () => {
-    await labDown('test', log);
+    await labDown(name, log);
     // The run must leave nothing behind; fail it loudly if it did.
-    const left = await labLeftovers('test', lab.dir, bridge);
-    if (left.length) throw new Error(`lab test left behind:\n${left.join('\n')}`);
+    const left = await labLeftovers(name, lab.dir, bridge);
+    if (left.length) throw new Error(`lab ${name} left behind:\n${left.join('\n')}`);
   };
 }

@@ -93,7 +93,7 @@ describe('lab: the shared test lab', () => {
 
 describe('lab: more labs beside it', () => {
   it('runs light hosts on their own subnet and removes them without leftovers', async () => {
-    const light = await labUp({ name: 'test-light', nodes: 6, lb: 0, light: true });
+    const light = await labUp({ name: `${lab.name}-l`, nodes: 6, lb: 0, light: true });
     const bridge = readState(light.name)!.bridge;
     try {
       expect(light.bridgeAddress).not.toBe(lab.bridgeAddress);
@@ -104,10 +104,11 @@ describe('lab: more labs beside it', () => {
       await labDown(light.name);
     }
     expect(await labLeftovers(light.name, light.dir, bridge)).toEqual([]);
+    expect((await labSsh(lab, 'node2', 'hostname')).stdout).toBe('node2');
   });
 
   it('cleans up after a crash: hosts, proxy and registry killed with SIGKILL', async () => {
-    const crashed = await labUp({ name: 'test-crash', nodes: 1, lb: 1 });
+    const crashed = await labUp({ name: `${lab.name}-c`, nodes: 1, lb: 1 });
     const state = readState(crashed.name)!;
     for (const pid of [...state.hosts.map((h) => h.pid), state.proxyPid, state.registryPid]) process.kill(pid!, 'SIGKILL');
     await expect.poll(async () => (await labStatus(crashed.name))!.hosts.some((h) => h.running)).toBe(false);
@@ -116,5 +117,14 @@ describe('lab: more labs beside it', () => {
     expect(await labDown(crashed.name)).toBe(false);
     const cli = await execa('node', ['bin/tsrun.js', 'lab', 'status', '--name', crashed.name], { reject: false });
     expect(cli.stderr).toContain('not up');
+  });
+});
+
+describe('lab: preconditions', () => {
+  it('tells a non-root user what it needs', async () => {
+    const args = ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp', 'node', 'bin/tsrun.js', 'lab', 'status'];
+    const r = await execa('setpriv', args, { reject: false });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('tsrun lab must run as root');
   });
 });
