@@ -45,6 +45,7 @@ export function startFullHost(spec: HostSpec, base: string): number {
   const nspawn = [
     'systemd-nspawn -q -b',
     `-D ${spec.dir}/root -M ${spec.name}`,
+    // --private-network with a namespace path leaves /proc/sys/net writable: docker must set ip_forward.
     '--register=no --keep-unit --capability=all --private-network',
     "--system-call-filter='@keyring bpf'",
     `--bind=${spec.dir}/docker:/var/lib/docker`,
