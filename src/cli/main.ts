@@ -4,6 +4,7 @@ import { moduleDoc } from './doc';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { registerInventoryCommand } from './inventory';
 import { registerPlaybookCommand } from './playbook';
+import { registerLabCommands } from '../lab/index';
 
 /** Entry point: runs the command line and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -14,12 +15,14 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerPlaybookCommand(program, (c) => (exit = c));
   registerInventoryCommand(program);
+  registerLabCommands(program);
   program.command('doc').description('Module documentation, generated from argument schemas').argument('[module]').action((name?: string) => {
     process.stdout.write(`${moduleDoc(name)}\n`);
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exit;
+    // lab commands report through process.exitCode
+    return exit !== EXIT.OK ? exit : typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (err instanceof TsrunError) {

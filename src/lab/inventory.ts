@@ -1,0 +1,37 @@
+import YAML from 'yaml';
+import type { LabInfo } from './state';
+
+/** Renders a lab's inventory: groups `nodes` and `lb`, connection variables, and the lab's proxy and registry. */
+export function renderInventory(info: LabInfo): string {
+  const group = (g: string) =>
+    Object.fromEntries(info.hosts.filter((h) => h.group === g).map((h) => [h.name, { ansible_host: h.address }]));
+  const doc = {
+    all: {
+      vars: {
+        ansible_user: 'root',
+        ansible_ssh_private_key_file: info.keyPath,
+        tsrun_known_hosts: info.knownHostsPath,
+        // The same pinning for OpenSSH-based runners such as Ansible.
+        ansible_ssh_common_args: `-o UserKnownHostsFile=${info.knownHostsPath} -o StrictHostKeyChecking=yes`,
+        lab_name: info.name,
+        lab_proxy: info.proxyUrl,
+        lab_registry: info.registry,
+        lab_image: info.image,
+      },
+      children: { nodes: { hosts: group('nodes') }, lb: { hosts: group('lb') } },
+    },
+  };
+  return `# Written by \`tsrun lab up\` for lab ${info.name}; removed by \`tsrun lab down --name ${info.name}\`.\n${YAML.stringify(doc, { lineWidth: 0 })}`;
+}
+
+/** Renders the lab's known_hosts: each host's own key under its name and its address. */
+export function renderKnownHosts(entries: { name: string; address: string; publicKey: string }[]): string {
+  return entries.map((e) => `${e.name},${e.address} ${e.publicKey.split(' ').slice(0, 2).join(' ')}\n`).join('');
+}
+
+/** Renders /etc/hosts for every host of a lab. */
+export function renderEtcHosts(bridgeAddress: string, hosts: { name: string; address: string }[]): string {
+  const lines = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `${bridgeAddress}\ttsrun-controller`];
+  for (const h of hosts) lines.push(`${h.address}\t${h.name}`);
+  return lines.join('\n') + '\n';
+}
