@@ -27,7 +27,7 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
     .option('-e, --extra-vars <vars>', 'extra variables: key=value, JSON, or @file (repeatable)', collect, [])
     .option('--json', 'one JSON object per event on stdout')
     .option('-v, --verbose', 'more output (repeat for more)', (_v, prev: number) => prev + 1, 0)
-    .option('--host-key-checking <mode>', 'strict | accept-new | off', 'strict')
+    .option('--host-key-checking <mode>', 'strict | accept-new | off (default: strict, or the host\'s own setting)')
     .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
@@ -46,7 +46,10 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
         extraVars: parseExtraVars(o.extraVars),
         verbosity: o.verbose,
         reporter,
-        connection: { hostKeyChecking: o.hostKeyChecking, sshConfigFile: o.sshConfig, askPass, becomePassword },
+        connection: {
+          hostKeyChecking: o.hostKeyChecking, sshConfigFile: o.sshConfig, askPass, becomePassword,
+          askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
+        },
       };
       let code: number = EXIT.OK;
       try {

@@ -1,4 +1,4 @@
-import type { Connections } from './connections';
+import type { ConnectionPool } from '../connection/factory';
 import type { HostRun } from './host';
 import type { RunOptions } from './options';
 import type { PlayVars } from './vars';
@@ -8,7 +8,7 @@ export interface PlayContext {
   opts: RunOptions;
   pv: PlayVars;
   hosts: Map<string, HostRun>;
-  conns: Connections;
+  conns: ConnectionPool;
   /** Set by any_errors_fatal or max_fail_percentage: no further batch of the play starts. */
   aborted?: boolean;
 }

@@ -1,3 +1,4 @@
+import type { SshParamOptions } from '../connection/params';
 import type { Reporter } from './events';
 
 /** What the command line asks of a run. */
@@ -13,10 +14,5 @@ export interface RunOptions {
   verbosity: number;
   reporter: Reporter;
   /** Connection settings passed to the SSH layer. */
-  connection: {
-    hostKeyChecking?: 'strict' | 'accept-new' | 'off';
-    sshConfigFile?: string;
-    askPass?: string;
-    becomePassword?: string;
-  };
+  connection: SshParamOptions;
 }

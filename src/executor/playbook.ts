@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import pLimit from 'p-limit';
+import { ConnectionPool } from '../connection/factory';
 import { UnreachableError } from '../connection/types';
 import { TsrunError } from '../core/errors';
 import { gatherFacts } from '../facts/gather';
@@ -8,7 +9,6 @@ import { validateArgs } from '../modules/args';
 import { loadPlaybook } from '../playbook/plays';
 import type { Play } from '../playbook/types';
 import { loadYaml } from '../yaml/load';
-import { Connections } from './connections';
 import type { PlayContext } from './context';
 import type { HostStats } from './events';
 import { flushHandlers } from './handlers';
@@ -32,7 +32,7 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
   const plays = loadPlaybook(file);
   const inv = await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') });
   const hosts = new Map<string, HostRun>();
-  const conns = new Connections(opts.connection);
+  const conns = new ConnectionPool(opts.connection);
   try {
     for (const play of plays) await runPlay(play, inv, hosts, conns, opts);
   } finally {
@@ -47,7 +47,7 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
   };
 }
 
-async function runPlay(play: Play, inv: Inventory, all: Map<string, HostRun>, conns: Connections, opts: RunOptions): Promise<void> {
+async function runPlay(play: Play, inv: Inventory, all: Map<string, HostRun>, conns: ConnectionPool, opts: RunOptions): Promise<void> {
   const names = selectHosts(inv, play.hosts, opts.limit);
   for (const name of names) {
     if (!all.has(name)) all.set(name, new HostRun(name, inv.hosts.get(name)?.vars ?? { inventory_hostname: name }));
@@ -120,7 +120,7 @@ async function gather(pc: PlayContext, hosts: HostRun[]): Promise<void> {
   await Promise.all(hosts.map((h) => limit(async () => {
     const started = performance.now();
     try {
-      const conn = await pc.conns.get(h.name, taskVars(pc.pv, h, undefined, {}));
+      const conn = pc.conns.get(h.name, taskVars(pc.pv, h, undefined, {}));
       h.facts = await gatherFacts(conn);
       h.stats.ok++;
       pc.opts.reporter.event({ type: 'host_result', task: title, result: { host: h.name, status: 'ok', result: { changed: false }, durationMs: performance.now() - started } });

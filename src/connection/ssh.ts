@@ -1,0 +1,132 @@
+import pLimit from 'p-limit';
+import type { Client, SFTPWrapper } from 'ssh2';
+import type { SshParams } from './params';
+import { atomicWriteScript, becomeStdin, needsSudo, quote, wrapBecome } from './shell';
+import { sftpPut } from './sftp-put';
+import { channelCommand, runChannel, type RawResult } from './ssh-exec';
+import { describeTarget, openClient, type OpenedClient } from './ssh-open';
+import { UnreachableError, type Become, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './types';
+
+/** Exec channels open at once per connection: below OpenSSH's default MaxSessions (10), leaving one for SFTP. */
+const MAX_CHANNELS = 8;
+
+/**
+ * One persistent SSH connection to a host, opened on first use and shared by every fact, task,
+ * file transfer and handler; a connection that drops is reopened once.
+ */
+export class SshConnection implements Connection {
+  readonly host: string;
+  private current?: Promise<OpenedClient>;
+  private sftp?: Promise<SFTPWrapper>;
+  private dropped = false;
+  private reopened = false;
+  private closed = false;
+  private readonly limit = pLimit(MAX_CHANNELS);
+
+  constructor(private readonly params: SshParams) {
+    this.host = params.name;
+  }
+
+  /** Opens the connection now rather than on first use (throws UnreachableError). */
+  static async open(params: SshParams): Promise<SshConnection> {
+    const conn = new SshConnection(params);
+    await conn.client();
+    return conn;
+  }
+
+  private async client(): Promise<Client> {
+    if (this.closed) throw new Error(`connection to ${this.host} is already closed`);
+    if (this.current && this.dropped) {
+      if (this.reopened) throw new UnreachableError(`${this.host}: connection to ${describeTarget(this.params)} was lost again after reconnecting once`);
+      this.reopened = true;
+      this.current = undefined;
+    }
+    if (!this.current) {
+      this.dropped = false;
+      this.sftp = undefined;
+      this.current = openClient(this.params);
+      this.current.then(({ client }) => client.once('close', () => this.onClose()), () => (this.current = undefined));
+    }
+    return (await this.current).client;
+  }
+
+  private onClose(): void {
+    if (this.closed) return;
+    this.dropped = true;
+    void this.current?.then(({ hops }) => hops.forEach((h) => h.end()));
+  }
+
+  private become(b: Become | undefined): Become | undefined {
+    return b?.enabled && b.password === undefined && this.params.becomePassword !== undefined ? { ...b, password: this.params.becomePassword } : b;
+  }
+
+  private async run(command: string, opts: ExecOptions): Promise<RawResult> {
+    const become = this.become(opts.become);
+    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `export ${k}=${quote(v)}; `).join('');
+    const inner = `${opts.cwd ? `cd ${quote(opts.cwd)} || exit 1; ` : ''}${env}${command}`;
+    const remote = channelCommand(wrapBecome(inner, become, this.params.user));
+    const stdin = becomeStdin(opts.stdin, become, this.params.user);
+    const r = await this.limit(async () => {
+      try {
+        return await runChannel(await this.client(), remote, stdin, opts.timeoutMs);
+      } catch (err) {
+        // the server went away between commands and 'close' has not arrived yet: reopen (once) and retry
+        if (!/Not connected|No response|ECONNRESET/i.test((err as Error).message)) throw err;
+        this.dropped = true;
+        return runChannel(await this.client(), remote, stdin, opts.timeoutMs);
+      }
+    });
+    if (r.lost) {
+      this.dropped = true;
+      throw new Error(`${this.host}: the connection to ${describeTarget(this.params)} was lost while a command ran; it may not have finished`);
+    }
+    return r;
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const started = performance.now();
+    const r = await this.run(command, opts);
+    return {
+      rc: r.rc,
+      stdout: r.stdout.toString('utf8'),
+      stderr: r.stderr.toString('utf8'),
+      durationMs: performance.now() - started,
+      timedOut: r.timedOut || undefined,
+    };
+  }
+
+  private async sftpSession(): Promise<SFTPWrapper> {
+    const client = await this.client();
+    this.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(err) : resolve(s))));
+    return this.sftp;
+  }
+
+  async put(dest: string, content: string | Buffer, opts: PutOptions = {}): Promise<void> {
+    const become = this.become(opts.become);
+    if (!opts.owner && !opts.group && !needsSudo(become, this.params.user)) {
+      try {
+        await sftpPut(await this.sftpSession(), dest, content, opts.mode);
+        return;
+      } catch (err) {
+        throw new Error(`${this.host}: could not write ${dest}: ${(err as Error).message}`, { cause: err });
+      }
+    }
+    const r = await this.run(atomicWriteScript(dest, opts), { stdin: content, become });
+    if (r.rc !== 0) throw new Error(`${this.host}: could not write ${dest}: ${r.stderr.toString().trim() || `exit ${r.rc}`}`);
+  }
+
+  async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | undefined> {
+    const r = await this.run(`[ -e ${quote(path)} ] || exit 3; cat ${quote(path)}`, { become: opts.become });
+    if (r.rc === 3) return undefined;
+    if (r.rc !== 0) throw new Error(`${this.host}: could not read ${path}: ${r.stderr.toString().trim() || `exit ${r.rc}`}`);
+    return r.stdout;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const opened = await this.current?.catch(() => undefined);
+    if (!opened) return;
+    opened.client.end();
+    for (const hop of opened.hops.reverse()) hop.end();
+  }
+}
