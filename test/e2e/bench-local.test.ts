@@ -31,7 +31,7 @@ describe('the two workload playbooks, run on the controller', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each([{ tool: 'tsrun' as const }, ...(hasAnsible ? [{ tool: 'ansible' as const }] : [])])(
-    '$tool: 20 tasks, $CHANGED changes on a first run, none after or in check mode, and the floor agrees',
+    `$tool: 20 tasks, ${CHANGED_ON_FIRST_RUN} changes on a first run, none after or in check mode, and the floor agrees`,
     async ({ tool }) => {
       const first = await run(tool, dir);
       expect(first.code, first.out).toBe(0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ansibleRecap, recapProblem, tsrunRecap } from '../../../src/bench/recap';
+import { ansibleRecap, recapProblem, tsrunRecap, type HostCounts } from '../../../src/bench/recap';
 
 const ANSIBLE = `PLAY [bench workload] **********************************************************
 
@@ -33,14 +33,15 @@ describe('recaps of both tools', () => {
   });
 
   const ok = { ok: 20, changed: 0, unreachable: 0, failed: 0 };
-  it.each([
+  const cases: { what: string; recap: Record<string, HostCounts>; changed: number; problem?: string }[] = [
     { what: 'all hosts as expected', recap: { a: ok, b: ok }, changed: 0, problem: undefined },
     { what: 'a host missing', recap: { a: ok }, changed: 0, problem: 'b is missing from the recap' },
     { what: 'a failed host', recap: { a: ok, b: { ...ok, failed: 1 } }, changed: 0, problem: 'b: failed=1 unreachable=0' },
     { what: 'an unreachable host', recap: { a: ok, b: { ...ok, unreachable: 1 } }, changed: 0, problem: 'b: failed=0 unreachable=1' },
     { what: 'a change on a re-run', recap: { a: { ...ok, changed: 1 }, b: ok }, changed: 0, problem: 'a: changed=1, expected 0' },
     { what: 'too few changes on a first run', recap: { a: ok, b: ok }, changed: 16, problem: 'a: changed=0, expected 16' },
-  ])('recapProblem: $what', ({ recap, changed, problem }) => {
+  ];
+  it.each(cases)('recapProblem: $what', ({ recap, changed, problem }) => {
     expect(recapProblem(recap, ['a', 'b'], changed)).toBe(problem);
   });
 });
