@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsrunError } from '../core/errors';
 import { labDown, labUp, type LabInfo } from '../lab/index';
-import type { Log } from '../lab/sys';
+import { signal, type Log } from '../lab/sys';
 import { floorScript } from './floor-script';
-import { running } from './measure';
+import { processTree, running } from './measure';
 import { recapProblem } from './recap';
 import { sshAll, type HostRun } from './ssh-all';
 import { closeAnsibleMasters, runTool, type Tool, type ToolRun, type ToolSetup } from './tools';
@@ -79,7 +79,8 @@ export async function runBench(o: BenchOptions): Promise<Sample[]> {
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
-      for (const child of running) child.kill('SIGKILL');
+      // The whole tree: ansible-playbook's forked workers would outlive their parent.
+      for (const child of running) for (const pid of child.pid ? processTree(child.pid) : []) signal(pid, 'SIGKILL');
       await closeAnsibleMasters(scratch);
       await labDown(o.lab, o.log);
       rmSync(scratch, { recursive: true, force: true });

@@ -36,6 +36,23 @@ describe('tsrun bench (smoke: 2 hosts, one repetition)', () => {
     expect(await labLeftovers(LAB, labDir(LAB))).toEqual([]);
   });
 
+  it('on SIGINT stops the running controller and takes its lab down', async () => {
+    const child = execa('node', [BIN, 'bench', '--hosts', '2', '--reps', '1', '--lab', LAB, '--out', out], { reject: false, timeout: 120_000 });
+    let log = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+      // mid-way through Ansible's first run, with its workers and ssh masters alive
+      if (log.includes('tsrun check') && !log.includes('SIGINT')) setTimeout(() => child.kill('SIGINT'), 3000);
+    });
+    const r = await child;
+    expect(r.exitCode, log).toBe(130);
+    expect(log).toContain('bench: SIGINT, cleaning up');
+    expect(existsSync(labDir(LAB))).toBe(false);
+    expect(await labLeftovers(LAB, labDir(LAB))).toEqual([]);
+    const ps = await execa('ps', ['-eo', 'args']);
+    expect(ps.stdout.split('\n').filter((l) => l.includes('ansible-playbook') && l.includes('bench/ansible'))).toEqual([]);
+  });
+
   it('refuses bad flags before touching any lab', async () => {
     for (const args of [['--hosts', '0'], ['--reps', 'x'], ['--tools', 'chef']]) {
       const r = await execa('node', [BIN, 'bench', ...args, '--lab', LAB], { reject: false });
