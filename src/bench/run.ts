@@ -7,7 +7,7 @@ import { floorScript } from './floor-script';
 import { processTree, running } from './measure';
 import { recapProblem } from './recap';
 import { sshAll, type HostRun } from './ssh-all';
-import { closeAnsibleMasters, runTool, type Tool, type ToolRun, type ToolSetup } from './tools';
+import { closeAnsibleMasters, runTool, warmUp, type Tool, type ToolRun, type ToolSetup } from './tools';
 import type { Case, Sample } from './types';
 import { CHANGED_ON_FIRST_RUN, expectedState, WORKLOAD_VARS } from './workload';
 
@@ -92,6 +92,7 @@ export async function runBench(o: BenchOptions): Promise<Sample[]> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    if (o.tools.includes('tsrun')) await warmUp();
     for (const n of o.hostCounts) {
       const lab = await labUp({ name: o.lab, nodes: n, lb: 0, light: true, log: o.log });
       await benchHosts(lab, o, scratch, samples);
