@@ -32,14 +32,20 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
   const started = performance.now();
   const plays = loadPlaybook(file);
   const inv = await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') });
-  const hosts = new Map<string, HostRun>();
+  // every inventory host is in hostvars, whatever the play's pattern or --limit
+  const hosts = new Map<string, HostRun>([...inv.hosts.values()].map((h) => [h.name, new HostRun(h.name, h.vars)]));
+  const played = new Set<string>();
   const conns = new ConnectionPool(opts.connection);
   try {
-    for (const play of plays) await runPlay(play, inv, hosts, conns, opts);
+    for (const play of plays) {
+      const names = selectHosts(inv, play.hosts, opts.limit);
+      for (const n of names) played.add(n);
+      await runPlay(play, names, inv, hosts, conns, opts);
+    }
   } finally {
     await conns.closeAll();
   }
-  const stats = Object.fromEntries([...hosts].map(([n, h]) => [n, h.stats]));
+  const stats = Object.fromEntries([...played].map((n) => [n, hosts.get(n)!.stats]));
   opts.reporter.event({ type: 'recap', stats, durationMs: performance.now() - started });
   return {
     stats,
@@ -48,9 +54,9 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
   };
 }
 
-async function runPlay(play: Play, inv: Inventory, all: Map<string, HostRun>, conns: ConnectionPool, opts: RunOptions): Promise<void> {
-  const names = selectHosts(inv, play.hosts, opts.limit);
+async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<string, HostRun>, conns: ConnectionPool, opts: RunOptions): Promise<void> {
   for (const name of names) {
+    // the implicit localhost is not among the inventory's hosts until a pattern names it
     if (!all.has(name)) all.set(name, new HostRun(name, inv.hosts.get(name)?.vars ?? { inventory_hostname: name }));
   }
   opts.reporter.event({ type: 'play_start', name: play.name, hosts: names });
