@@ -1,0 +1,54 @@
+import { execa } from 'execa';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = resolve(__dirname, '../../bin/tsrun.js');
+const tsrun = (...args: string[]) => execa('node', [BIN, ...args], { reject: false });
+
+describe('tsrun inventory, doc and usage through the CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-cli-'));
+  const ini = join(dir, 'hosts.ini');
+  writeFileSync(ini, '[nodes]\nnode[1:3] ansible_user=root\n\n[lb]\nlb1 ansible_host=10.0.0.10\n\n[nodes:vars]\nproxy=http://p:3128\n');
+
+  it('--list prints the inventory as JSON with host variables', async () => {
+    const r = await tsrun('inventory', '-i', ini, '--list');
+    expect(r.exitCode).toBe(0);
+    const data = JSON.parse(r.stdout);
+    expect(data.nodes.hosts).toEqual(['node1', 'node2', 'node3']);
+    expect(data._meta.hostvars.node2).toMatchObject({ ansible_user: 'root', proxy: 'http://p:3128' });
+    expect(data._meta.hostvars.lb1).toMatchObject({ ansible_host: '10.0.0.10' });
+  });
+
+  it('--graph draws the group tree and --host shows one host', async () => {
+    const g = await tsrun('inventory', '-i', ini, '--graph');
+    expect(g.stdout).toMatch(/@all:\n(.|\n)*\|--@nodes:\n(.|\n)*\|--node1/);
+    const h = await tsrun('inventory', '-i', ini, '--host', 'node1');
+    expect(JSON.parse(h.stdout)).toMatchObject({ ansible_user: 'root', proxy: 'http://p:3128' });
+  });
+
+  it('a pattern that matches nothing is a clear error', async () => {
+    writeFileSync(join(dir, 'p.yml'), '- hosts: nodez\n  tasks: []\n');
+    const r = await tsrun('playbook', join(dir, 'p.yml'), '-i', ini);
+    expect(r.exitCode).toBe(4);
+    expect(r.stderr).toMatch(/nodez.*did you mean "nodes"/);
+  });
+
+  it('bad command lines exit 5; doc prints a module', async () => {
+    expect((await tsrun('playbook')).exitCode).toBe(5);
+    expect((await tsrun('nosuchcommand')).exitCode).toBe(5);
+    const d = await tsrun('doc', 'lineinfile');
+    expect(d.exitCode).toBe(0);
+    expect(d.stdout).toMatch(/^lineinfile: /);
+    expect((await tsrun('doc', 'lineinfle')).stderr).toMatch(/did you mean "lineinfile"/);
+  });
+
+  it('output to a pipe is plain lines without escape codes', async () => {
+    writeFileSync(join(dir, 'ok.yml'), '- hosts: localhost\n  gather_facts: no\n  tasks:\n    - debug: msg=hello\n');
+    const r = await tsrun('playbook', join(dir, 'ok.yml'), '-i', ini);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('ok: [localhost] => hello');
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+});
