@@ -116,8 +116,9 @@ export class SshConnection implements Connection {
   }
 
   async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | undefined> {
-    const r = await this.run(`[ -e ${quote(path)} ] || exit 3; cat ${quote(path)}`, { become: opts.become });
-    if (r.rc === 3) return undefined;
+    // cat's own error tells a missing file from one we may not read (e.g. inside a 0700 directory)
+    const r = await this.run(`LC_ALL=C cat -- ${quote(path)}`, { become: opts.become });
+    if (r.rc !== 0 && /No such file or directory|Not a directory/.test(r.stderr.toString())) return undefined;
     if (r.rc !== 0) throw new Error(`${this.host}: could not read ${path}: ${r.stderr.toString().trim() || `exit ${r.rc}`}`);
     return r.stdout;
   }
