@@ -1,3 +1,4 @@
+import { TsrunError } from '../core/errors';
 import pLimit from 'p-limit';
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { SshParams } from './params';
@@ -62,7 +63,12 @@ export class SshConnection implements Connection {
 
   private async run(command: string, opts: ExecOptions): Promise<RawResult> {
     const become = this.become(opts.become);
-    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `export ${k}=${quote(v)}; `).join('');
+    const env = Object.entries(opts.env ?? {})
+      .map(([k, v]) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TsrunError('SCHEMA', `environment variable name '${k}' is not valid`, { expected: 'letters, digits and _' });
+        return `export ${k}=${quote(v)}; `;
+      })
+      .join('');
     const inner = `${opts.cwd ? `cd ${quote(opts.cwd)} || exit 1; ` : ''}${env}${command}`;
     const remote = channelCommand(wrapBecome(inner, become, this.params.user));
     const stdin = becomeStdin(opts.stdin, become, this.params.user);

@@ -84,6 +84,14 @@ describe('SshConnection with passwords and become', () => {
       rc: 0,
       stdout: 'payload\nroot\n',
     },
+    {
+      name: 'a wrong become password',
+      user: withPw,
+      become: { enabled: true, password: 'not-the-Secret-1' },
+      cmd: 'id -un',
+      rc: 1,
+      stderr: /incorrect password/,
+    },
     { name: 'no password where one is required', user: withPw, become: { enabled: true }, cmd: 'id -un', rc: 1, stderr: /a password is required/ },
   ];
 
@@ -95,6 +103,7 @@ describe('SshConnection with passwords and become', () => {
       if (c.stdout !== undefined) expect(r.stdout).toBe(c.stdout);
       if (c.stderr) expect(r.stderr).toMatch(c.stderr);
       expect(r.stdout + r.stderr).not.toContain(c.user.password);
+      if (c.become.password) expect(r.stdout + r.stderr).not.toContain(c.become.password);
       await conn.close();
     });
   }
