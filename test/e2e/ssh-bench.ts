@@ -1,17 +1,21 @@
 /**
  * Measures the SSH connection layer: 10 sshd on 127.77.3.x, connected to in parallel, then 20 trivial
- * commands on each host (in order per host, hosts in parallel, as a 20-task play runs).
- * Run: npx tsx test/e2e/ssh-bench.ts
+ * commands on each host (in order per host, hosts in parallel, as a 20-task play runs). It logs in as a
+ * throwaway user whose login shell is /bin/sh, so a heavy ~/.bashrc on this machine does not skew the figures;
+ * `--root` logs in as root instead. Run: npx tsx test/e2e/ssh-bench.ts [--root]
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sshParamsFromVars } from '../../src/connection/params';
 import { SshConnection } from '../../src/connection/ssh';
-import { keygen, knownHostsLine, labDir, startSshd } from './ssh-lab';
+import { addUser, keygen, knownHostsLine, labDir, startSshd } from './ssh-lab';
 
 const HOSTS = 10;
 const COMMANDS = 20;
 
+const asRoot = process.argv.includes('--root');
+const user = asRoot ? 'root' : `tsrun_bench${process.pid % 100000}`;
+const removeUser = asRoot ? () => {} : addUser(user, `bench-${process.pid}-Secret!`);
 const dir = labDir('tsrun-bench-');
 const { key, pub } = keygen(dir, 'id_ed25519', 'ed25519');
 const authorized = join(dir, 'authorized_keys');
@@ -24,7 +28,7 @@ writeFileSync(config, '');
 
 try {
   const params = servers.map((s, i) =>
-    sshParamsFromVars(`host${i}`, { ansible_host: s.addr, ansible_port: s.port, ansible_user: 'root', ansible_ssh_private_key_file: key, tsrun_known_hosts: knownHosts }, { sshConfigFile: config }),
+    sshParamsFromVars(`host${i}`, { ansible_host: s.addr, ansible_port: s.port, ansible_user: user, ansible_ssh_private_key_file: key, tsrun_known_hosts: knownHosts }, { sshConfigFile: config }),
   );
   const t0 = performance.now();
   const conns = await Promise.all(params.map((p) => SshConnection.open(p)));
@@ -39,6 +43,7 @@ try {
   await Promise.all(conns.map((c) => c.close()));
   perExec.sort((a, b) => a - b);
   const ms = (x: number) => `${x.toFixed(1)} ms`;
+  console.log(`user ${user}, ${HOSTS} sshd on 127.77.3.1-${HOSTS}`);
   console.log(`connect ${HOSTS} hosts in parallel: ${ms(t1 - t0)}`);
   console.log(`${COMMANDS} commands on each (${HOSTS * COMMANDS} total): ${ms(t2 - t1)}`);
   console.log(`per command: median ${ms(perExec[perExec.length >> 1])}, p90 ${ms(perExec[Math.floor(perExec.length * 0.9)])}`);
@@ -46,4 +51,5 @@ try {
 } finally {
   await Promise.all(servers.map((s) => s.stop()));
   rmSync(dir, { recursive: true, force: true });
+  removeUser();
 }

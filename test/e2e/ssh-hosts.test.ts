@@ -47,7 +47,8 @@ describe('SshConnection hosts and faults', () => {
     ...extra,
   });
 
-  const otherKey = () => keygen(labDir('tsrun-other-'), 'other', 'ed25519').pub;
+  let others = 0;
+  const otherKey = () => keygen(dir, `other${others++}`, 'ed25519').pub;
 
   const hostKeyCases: {
     name: string;

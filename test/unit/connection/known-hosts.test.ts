@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { addHostKey, checkHostKey, fingerprint, hostFieldMatches, knownHostName, knownKeyTypes } from '../../../src/connection/known-hosts';
 
 const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl';
@@ -40,6 +40,7 @@ describe('known_hosts', () => {
   });
 
   const dir = mkdtempSync(join(tmpdir(), 'tsrun-kh-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const file = (name: string, text: string) => {
     const f = join(dir, name);
     writeFileSync(f, text);

@@ -1,11 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sshParamsFromVars, type SshParamOptions } from '../../../src/connection/params';
 import { optionsFromArgs, parseProxyJump, splitWords } from '../../../src/connection/ssh-options';
 
 const dir = mkdtempSync(join(tmpdir(), 'tsrun-params-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const config = join(dir, 'ssh_config');
 writeFileSync(
   config,
