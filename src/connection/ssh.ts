@@ -72,14 +72,19 @@ export class SshConnection implements Connection {
     const inner = `${opts.cwd ? `cd ${quote(opts.cwd)} || exit 1; ` : ''}${env}${command}`;
     const remote = channelCommand(wrapBecome(inner, become, this.params.user));
     const stdin = becomeStdin(opts.stdin, become, this.params.user);
+    // the group holds processes of the become user too; only that user (or root) may kill them
+    const killer = (pgid: number) => ({
+      command: wrapBecome(`kill -s KILL -- -${pgid}`, become, this.params.user),
+      stdin: becomeStdin(undefined, become, this.params.user),
+    });
     const r = await this.limit(async () => {
       try {
-        return await runChannel(await this.client(), remote, stdin, opts.timeoutMs);
+        return await runChannel(await this.client(), remote, stdin, opts.timeoutMs, killer);
       } catch (err) {
         // the server went away between commands and 'close' has not arrived yet: reopen (once) and retry
         if (!/Not connected|No response|ECONNRESET/i.test((err as Error).message)) throw err;
         this.dropped = true;
-        return runChannel(await this.client(), remote, stdin, opts.timeoutMs);
+        return runChannel(await this.client(), remote, stdin, opts.timeoutMs, killer);
       }
     });
     if (r.lost) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,6 +108,25 @@ describe('SshConnection with passwords and become', () => {
       await conn.close();
     });
   }
+
+  const timeoutCases: { name: string; user: typeof withPw; become?: { enabled: boolean; password?: string } }[] = [
+    { name: 'as the login user', user: noPw },
+    { name: 'with sudo -n', user: noPw, become: { enabled: true } },
+    { name: 'with a sudo password', user: withPw, become: { enabled: true, password: withPw.password } },
+  ];
+  timeoutCases.forEach((c, i) => {
+    it(`kills a timed-out command and its children ${c.name}`, async () => {
+      const marker = `tsrun-hang-${process.pid}-${i}`;
+      const conn = await open(c.user);
+      const r = await conn.exec(`sh -c 'sleep 30; echo ${marker}' & wait`, { timeoutMs: 1000, become: c.become });
+      expect([r.timedOut, r.rc]).toEqual([true, 124]);
+      await new Promise((res) => setTimeout(res, 500));
+      // sshd runs on this machine, so the controller can see whether anything survived
+      const left = execFileSync('sh', ['-c', `pgrep -f 'sl[e]ep 30; echo ${marker}' || true`], { encoding: 'utf8' });
+      expect(left).toBe('');
+      await conn.close();
+    });
+  });
 
   it('writes and reads a root-only file with become and a password', async () => {
     const secret = mkdtempSync('/root/tsrun-become-'); // 0700 root: the login user cannot see inside
