@@ -119,6 +119,10 @@ describe('SshConnection against OpenSSH', () => {
       });
     }
 
+    it('refuses an environment variable name that would change the command', async () => {
+      await expect(conn.exec('true', { env: { 'A=1; rm -rf /tmp/x; B': 'v' } })).rejects.toThrow(/environment variable name/);
+    });
+
     it('runs many commands at once on the one connection, beyond MaxSessions', async () => {
       const rs = await Promise.all(Array.from({ length: 30 }, (_, i) => conn.exec(`sleep 0.05; echo ${i}`)));
       expect(rs.map((r) => r.stdout)).toEqual(Array.from({ length: 30 }, (_, i) => `${i}\n`));
