@@ -1,14 +1,15 @@
 import { execa } from 'execa';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = resolve(__dirname, '../../bin/tsrun.js');
 const tsrun = (...args: string[]) => execa('node', [BIN, ...args], { reject: false });
 
 describe('tsrun inventory, doc and usage through the CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tsrun-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const ini = join(dir, 'hosts.ini');
   writeFileSync(ini, '[nodes]\nnode[1:3] ansible_user=root\n\n[lb]\nlb1 ansible_host=10.0.0.10\n\n[nodes:vars]\nproxy=http://p:3128\n');
 

@@ -1,8 +1,8 @@
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { labSsh } from './lab-helpers';
 
 const BIN = resolve(__dirname, '../../bin/tsrun.js');
@@ -77,6 +77,10 @@ describe.each([local, ssh])('a playbook on $name, through the CLI', (transport) 
     cpSync(FIXTURE, dir, { recursive: true });
     root = join(dir, 'hosts');
     writeFileSync(join(dir, 'inventory.yml'), transport.inventory(root));
+  });
+  afterEach(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    if (transport === ssh) for (const h of ['node1', 'node2']) await labSsh(inject('lab'), h, `rm -rf ${root}`);
   });
 
   it('--check predicts the real run exactly and changes nothing; the re-run changes nothing', async () => {
