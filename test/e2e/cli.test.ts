@@ -2,6 +2,7 @@ import { execa } from 'execa';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = resolve(__dirname, '../../bin/tsrun.js');
@@ -43,6 +44,20 @@ describe('tsrun inventory, doc and usage through the CLI', () => {
     expect(d.exitCode).toBe(0);
     expect(d.stdout).toMatch(/^lineinfile: /);
     expect((await tsrun('doc', 'lineinfle')).stderr).toMatch(/did you mean "lineinfile"/);
+  });
+
+  it('on a terminal, listr2 shows each task with its per-host counts, then the recap', async () => {
+    writeFileSync(join(dir, 'tty.yml'), '- hosts: localhost\n  gather_facts: no\n  tasks:\n    - name: say hello\n      debug: msg=hello\n    - fail: msg=boom\n');
+    // `script` gives the command a pseudo-terminal, as a person's shell would
+    const r = await execa('script', ['-qec', `stty cols 120 rows 40; node ${BIN} playbook ${join(dir, 'tty.yml')} -i ${ini}`, '/dev/null'], { reject: false, env: { TERM: 'xterm' } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/\x1b\[/);
+    const screen = stripVTControlCharacters(r.stdout);
+    expect(screen).toMatch(/✔ say hello {2}ok=1/);
+    expect(screen).toMatch(/ok: \[localhost\] => hello/);
+    expect(screen).toMatch(/✖ fail {2}failed=1/);
+    expect(screen).toMatch(/fatal: \[localhost\] => boom/);
+    expect(screen).toMatch(/localhost : ok=1 changed=0 unreachable=0 failed=1/);
   });
 
   it('output to a pipe is plain lines without escape codes', async () => {
