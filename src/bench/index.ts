@@ -1,15 +1,8 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { TsrunError } from '../core/errors';
-import { checkLabName } from '../lab/state';
-import { requireRootLinux } from '../lab/preflight';
-import { ensureAnsible, ensureHostPython } from './preflight';
-import { markdown } from './report';
-import { DEFAULT_OUT, machine, saveResults } from './results';
-import { runBench } from './run';
+import type { BenchFlags } from './command';
+import { DEFAULT_OUT } from './paths';
 import type { Tool } from './tools';
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function counts(value: string): number[] {
   const n = value.split(',').map((s) => s.trim());
@@ -44,14 +37,9 @@ export function registerBenchCommand(program: Command): void {
     .option('--tools <list>', 'controllers to compare: tsrun,ansible', tools, ['tsrun', 'ansible'] as Tool[])
     .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')
     .option('--out <dir>', 'where results.md, results.json and chart.svg go', DEFAULT_OUT)
-    .action(async (o: { hosts: number[]; reps: number; tools: Tool[]; lab: string; out: string }) => {
-      requireRootLinux();
-      checkLabName(o.lab);
-      if (o.tools.includes('ansible')) await ensureAnsible(log);
-      await ensureHostPython(log);
-      const samples = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, log });
-      const results = saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples);
-      process.stdout.write(markdown(results));
-      log(`bench: results in ${resolve(o.out)}`);
+    .action(async (o: BenchFlags) => {
+      // loaded on use, like the lab: playbook runs should not pay for the benchmark's modules at start-up
+      const { benchCommand } = await import('./command');
+      await benchCommand(o);
     });
 }

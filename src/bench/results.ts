@@ -5,10 +5,8 @@ import { execa } from 'execa';
 import { chartSvg } from './chart';
 import { machineLine, markdown, summarise } from './report';
 import type { BenchResults, Machine, Sample } from './types';
-import { REPO_ROOT } from './workload';
+import { DEFAULT_OUT, REPO_ROOT } from './paths';
 
-/** Where `npm run bench` commits its latest results. */
-export const DEFAULT_OUT = join(REPO_ROOT, 'bench-results');
 const README = join(REPO_ROOT, 'README.md');
 const BEGIN = '<!-- bench:begin -->';
 const END = '<!-- bench:end -->';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { measure, type Measured } from './measure';
 import { ansibleRecap, tsrunRecap, type HostCounts } from './recap';
-import { PLAYBOOKS, REPO_ROOT } from './workload';
+import { PLAYBOOKS, REPO_ROOT } from './paths';
 
 /** The two controllers compared. */
 export type Tool = 'tsrun' | 'ansible';

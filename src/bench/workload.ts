@@ -1,6 +1,3 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 /** The variables both playbooks get with `-e @vars.json`: the one source of the workload's values. */
 export interface WorkloadVars {
   bench_root: string;
@@ -23,11 +20,6 @@ export const WORKLOAD_VARS: WorkloadVars = {
 
 /** Tasks of the 20 that change something on fresh hosts (all but the two stats and two asserts). */
 export const CHANGED_ON_FIRST_RUN = 16;
-
-/** Where the two hand-written playbooks live. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** The tsrun playbook (Handlebars templates) and the Ansible one (Jinja templates), doing the same work. */
-export const PLAYBOOKS = { tsrun: join(REPO_ROOT, 'bench/tsrun/site.yml'), ansible: join(REPO_ROOT, 'bench/ansible/site.yml') };
 
 /** One fact about a converged host, checked by the raw floor. */
 export type Check =

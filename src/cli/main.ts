@@ -4,7 +4,7 @@ import { moduleDoc } from './doc';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { registerInventoryCommand } from './inventory';
 import { registerPlaybookCommand } from './playbook';
-import { registerLabCommands } from '../lab/index';
+import { registerLabCommands } from '../lab/cli';
 import { registerBenchCommand } from '../bench/index';
 
 /** Entry point: runs the command line and returns the process exit code. */

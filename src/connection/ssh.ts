@@ -1,3 +1,4 @@
+import { TsrunError } from '../core/errors';
 import pLimit from 'p-limit';
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { SshParams } from './params';
@@ -62,18 +63,28 @@ export class SshConnection implements Connection {
 
   private async run(command: string, opts: ExecOptions): Promise<RawResult> {
     const become = this.become(opts.become);
-    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `export ${k}=${quote(v)}; `).join('');
+    const env = Object.entries(opts.env ?? {})
+      .map(([k, v]) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TsrunError('SCHEMA', `environment variable name '${k}' is not valid`, { expected: 'letters, digits and _' });
+        return `export ${k}=${quote(v)}; `;
+      })
+      .join('');
     const inner = `${opts.cwd ? `cd ${quote(opts.cwd)} || exit 1; ` : ''}${env}${command}`;
     const remote = channelCommand(wrapBecome(inner, become, this.params.user));
     const stdin = becomeStdin(opts.stdin, become, this.params.user);
+    // the group holds processes of the become user too; only that user (or root) may kill them
+    const killer = (pgid: number) => ({
+      command: wrapBecome(`kill -s KILL -- -${pgid}`, become, this.params.user),
+      stdin: becomeStdin(undefined, become, this.params.user),
+    });
     const r = await this.limit(async () => {
       try {
-        return await runChannel(await this.client(), remote, stdin, opts.timeoutMs);
+        return await runChannel(await this.client(), remote, stdin, opts.timeoutMs, killer);
       } catch (err) {
         // the server went away between commands and 'close' has not arrived yet: reopen (once) and retry
         if (!/Not connected|No response|ECONNRESET/i.test((err as Error).message)) throw err;
         this.dropped = true;
-        return runChannel(await this.client(), remote, stdin, opts.timeoutMs);
+        return runChannel(await this.client(), remote, stdin, opts.timeoutMs, killer);
       }
     });
     if (r.lost) {
@@ -116,8 +127,9 @@ export class SshConnection implements Connection {
   }
 
   async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | undefined> {
-    const r = await this.run(`[ -e ${quote(path)} ] || exit 3; cat ${quote(path)}`, { become: opts.become });
-    if (r.rc === 3) return undefined;
+    // cat's own error tells a missing file from one we may not read (e.g. inside a 0700 directory)
+    const r = await this.run(`LC_ALL=C cat -- ${quote(path)}`, { become: opts.become });
+    if (r.rc !== 0 && /No such file or directory|Not a directory/.test(r.stderr.toString())) return undefined;
     if (r.rc !== 0) throw new Error(`${this.host}: could not read ${path}: ${r.stderr.toString().trim() || `exit ${r.rc}`}`);
     return r.stdout;
   }

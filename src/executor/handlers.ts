@@ -1,9 +1,10 @@
+import { hostTaskVars } from './lazy';
 import type { PlayContext } from './context';
 import type { HostRun } from './host';
 import { expand } from './render';
 import { inherit, ROOT } from './scope';
 import { runTask } from './run-tasks';
-import { taskVars } from './vars';
+
 
 /**
  * Runs notified handlers, in the order they are defined, each once, on the hosts that notified it
@@ -14,7 +15,7 @@ export async function flushHandlers(pc: PlayContext, hosts: HostRun[]): Promise<
     const names = new Set<string>(handler.kw.listen ?? []);
     const host0 = hosts[0];
     if (!host0) return;
-    const rendered = String(expand(handler.name, taskVars(pc.pv, host0, handler.scope.roleUse, {}), {}));
+    const rendered = String(expand(handler.name, hostTaskVars(pc.pv, host0, handler.scope.roleUse, {}), {}));
     names.add(rendered);
     if (handler.scope.roleUse) names.add(`${handler.scope.roleUse.role.name} : ${rendered}`);
     const targets = hosts.filter((h) => h.active && [...names].some((n) => h.notified.has(n)));

@@ -1,3 +1,4 @@
+import { hostTaskVars } from './lazy';
 import { isAbsolute, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { ConnectionPool } from '../connection/factory';
@@ -17,7 +18,7 @@ import type { RunOptions } from './options';
 import { expand } from './render';
 import { runTasks } from './run-tasks';
 import { ROOT } from './scope';
-import { hostvarsOf, taskVars, type PlayVars } from './vars';
+import { hostvarsOf, type PlayVars } from './vars';
 
 /** How a run ended, for the exit code. */
 export interface RunSummary {
@@ -31,14 +32,20 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
   const started = performance.now();
   const plays = loadPlaybook(file);
   const inv = await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') });
-  const hosts = new Map<string, HostRun>();
+  // every inventory host is in hostvars, whatever the play's pattern or --limit
+  const hosts = new Map<string, HostRun>([...inv.hosts.values()].map((h) => [h.name, new HostRun(h.name, h.vars)]));
+  const played = new Set<string>();
   const conns = new ConnectionPool(opts.connection);
   try {
-    for (const play of plays) await runPlay(play, inv, hosts, conns, opts);
+    for (const play of plays) {
+      const names = selectHosts(inv, play.hosts, opts.limit);
+      for (const n of names) played.add(n);
+      await runPlay(play, names, inv, hosts, conns, opts);
+    }
   } finally {
     await conns.closeAll();
   }
-  const stats = Object.fromEntries([...hosts].map(([n, h]) => [n, h.stats]));
+  const stats = Object.fromEntries([...played].map((n) => [n, hosts.get(n)!.stats]));
   opts.reporter.event({ type: 'recap', stats, durationMs: performance.now() - started });
   return {
     stats,
@@ -47,9 +54,9 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
   };
 }
 
-async function runPlay(play: Play, inv: Inventory, all: Map<string, HostRun>, conns: ConnectionPool, opts: RunOptions): Promise<void> {
-  const names = selectHosts(inv, play.hosts, opts.limit);
+async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<string, HostRun>, conns: ConnectionPool, opts: RunOptions): Promise<void> {
   for (const name of names) {
+    // the implicit localhost is not among the inventory's hosts until a pattern names it
     if (!all.has(name)) all.set(name, new HostRun(name, inv.hosts.get(name)?.vars ?? { inventory_hostname: name }));
   }
   opts.reporter.event({ type: 'play_start', name: play.name, hosts: names });
@@ -75,6 +82,7 @@ async function runPlay(play: Play, inv: Inventory, all: Map<string, HostRun>, co
   for (const batch of batches(names, play.serial)) {
     if (pc.aborted) break;
     const hosts = batch.map((n) => all.get(n)!).filter((h) => h.active);
+    if (hosts.length === 0) continue;
     for (const h of hosts) h.ended = false;
     if (play.gatherFacts) await gather(pc, hosts);
     validateRoleArguments(pc, hosts.filter((h) => h.active));
@@ -120,7 +128,7 @@ async function gather(pc: PlayContext, hosts: HostRun[]): Promise<void> {
   await Promise.all(hosts.map((h) => limit(async () => {
     const started = performance.now();
     try {
-      const conn = pc.conns.get(h.name, taskVars(pc.pv, h, undefined, {}));
+      const conn = pc.conns.get(h.name, hostTaskVars(pc.pv, h, undefined, {}));
       h.facts = await gatherFacts(conn);
       h.stats.ok++;
       pc.opts.reporter.event({ type: 'host_result', task: title, result: { host: h.name, status: 'ok', result: { changed: false }, durationMs: performance.now() - started } });
@@ -140,7 +148,7 @@ function validateRoleArguments(pc: PlayContext, hosts: HostRun[]): void {
     const spec = use.role.argSpec;
     if (!spec) continue;
     for (const h of hosts) {
-      const vars = taskVars(pc.pv, h, use, {});
+      const vars = hostTaskVars(pc.pv, h, use, {});
       const given = Object.fromEntries(Object.keys(spec).filter((k) => vars[k] !== undefined).map((k) => [k, expand(vars[k], vars, { location: use.role.argSpecLocation })]));
       try {
         validateArgs(spec, given, { module: `role ${use.role.name}`, location: use.role.argSpecLocation });

@@ -1,3 +1,4 @@
+import { hostTaskVars } from './lazy';
 import pLimit from 'p-limit';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsrunError } from '../core/errors';
@@ -10,7 +11,7 @@ import type { HostRun } from './host';
 import { expand, holds, truthy } from './render';
 import { inherit, selectedByTags, type Inherited } from './scope';
 import { runTaskOnHost } from './task';
-import { taskVars } from './vars';
+
 import { flushHandlers } from './handlers';
 
 /** Runs a task list on hosts, task by task (Ansible's linear strategy): every host finishes a task before the next. */
@@ -35,7 +36,7 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
   const tags = inh.tags;
   if (!handler && !selectedByTags(tags, pc.opts.tags, pc.opts.skipTags)) return [];
   const withWhen = { ...inh, when: [...inh.when, ...(task.kw.when ?? [])] };
-  const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once, taskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name });
+  const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name });
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   const title = displayName(pc, task, hosts[0], inh);
   pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}` });
@@ -89,7 +90,7 @@ function count(host: HostRun, r: HostResult): void {
 function displayName(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited): string {
   const role = task.scope.roleUse ? `${task.scope.roleUse.role.name} : ` : '';
   try {
-    return role + String(expand(task.name, taskVars(pc.pv, host, task.scope.roleUse, inh.vars), {}));
+    return role + String(expand(task.name, hostTaskVars(pc.pv, host, task.scope.roleUse, inh.vars), {}));
   } catch {
     return role + task.name;
   }
@@ -116,7 +117,7 @@ async function runBlock(pc: PlayContext, block: TaskDef, hosts: HostRun[], inh: 
 
 async function runMeta(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited): Promise<void> {
   const action = String(task.args.free_form ?? task.args._raw_params ?? '');
-  const applies = hosts.filter((h) => !inh.when.length || holds(inh.when, taskVars(pc.pv, h, task.scope.roleUse, inh.vars), { task: task.name, location: task.loc }));
+  const applies = hosts.filter((h) => !inh.when.length || holds(inh.when, hostTaskVars(pc.pv, h, task.scope.roleUse, inh.vars), { task: task.name, location: task.loc }));
   switch (action) {
     case 'flush_handlers':
       return flushHandlers(pc, hosts);
@@ -142,7 +143,7 @@ async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], pare
   if (!selectedByTags(inh.tags, pc.opts.tags, pc.opts.skipTags)) return;
   const groups = new Map<string, HostRun[]>();
   for (const h of hosts) {
-    const vars = taskVars(pc.pv, h, task.scope.roleUse, inh.vars);
+    const vars = hostTaskVars(pc.pv, h, task.scope.roleUse, inh.vars);
     const where = { task: task.name, location: task.loc };
     if (task.kw.when && !holds([...inh.when, ...task.kw.when], vars, where)) continue;
     if (inh.when.length && !holds(inh.when, vars, where)) continue;

@@ -13,7 +13,8 @@ import type { HostResult, HostStatus } from './events';
 import type { HostRun } from './host';
 import { evaluate, expand, holds, truthy, type Where } from './render';
 import type { Inherited } from './scope';
-import { OMIT, taskVars } from './vars';
+import { extend, hostTaskVars } from './lazy';
+import { OMIT } from './vars';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -21,7 +22,7 @@ const CENSORED = "the output has been hidden due to the fact that 'no_log: true'
 export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited): Promise<HostResult> {
   const started = performance.now();
   const where: Where = { task: task.name, location: task.loc };
-  const base = taskVars(pc.pv, host, task.scope.roleUse, inh.vars);
+  const base = hostTaskVars(pc.pv, host, task.scope.roleUse, inh.vars, where);
   const done = (status: HostStatus, result: Record<string, unknown>, extra: Partial<HostResult> = {}): HostResult => ({
     host: host.name, status, result, durationMs: performance.now() - started, ...extra,
   });
@@ -41,7 +42,10 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     const results: Record<string, unknown>[] = [];
     const lines: NonNullable<HostResult['items']> = [];
     for (const [index, item] of items.entries()) {
-      const vars = { ...base, ...host.hostFacts, [loopVar]: item, ansible_loop_var: loopVar, ...(task.kw.loop_control?.index_var ? { [task.kw.loop_control.index_var]: index } : {}) };
+      // rebuilt per item: a set_fact in an earlier item is visible to the next
+      const vars = extend(hostTaskVars(pc.pv, host, task.scope.roleUse, inh.vars, where), {
+        [loopVar]: item, ansible_loop_var: loopVar, ...(task.kw.loop_control?.index_var ? { [task.kw.loop_control.index_var]: index } : {}),
+      });
       const label = String(task.kw.loop_control?.label !== undefined ? expand(task.kw.loop_control.label, vars, where) : typeof item === 'string' ? item : JSON.stringify(item));
       if (inh.when.length && !holds(inh.when, vars, where)) {
         results.push({ changed: false, skipped: true, [loopVar]: item });
@@ -51,7 +55,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
       const out = await runOnce(pc, task, host, inh, vars, where);
       if (out.unreachable) return done('unreachable', out.result, { msg: out.msg });
       results.push({ ...out.result, [loopVar]: item });
-      lines.push({ label, status: statusOf(out), msg: out.msg });
+      lines.push({ label, status: statusOf(out), msg: out.msg, debug: out.debug });
       if (out.diff) out.result.__diff = out.diff;
     }
     const failed = results.some((r) => r.failed === true);
@@ -148,7 +152,7 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
     const r = await mod.run(ctx, args as never);
     if (r.data?.ansible_facts && typeof r.data.ansible_facts === 'object') Object.assign(host.hostFacts, r.data.ansible_facts);
     const result: Record<string, unknown> = { changed: r.changed, failed: r.failed ?? false, ...(r.skipped ? { skipped: true } : {}), ...(r.msg !== undefined ? { msg: r.msg } : {}), ...r.data };
-    const local = task.kw.register ? { ...vars, ...host.hostFacts, [task.kw.register]: result } : { ...vars, ...result };
+    const local = extend(vars, task.kw.register ? { [task.kw.register]: result } : result);
     if (task.kw.changed_when !== undefined) result.changed = holds([task.kw.changed_when].flat(), local, where);
     if (task.kw.failed_when !== undefined) result.failed = holds(task.kw.failed_when, local, where);
     out = { result, msg: r.msg, diff: r.diff, debug: r.data?.debug_output };

@@ -9,7 +9,7 @@ import { pushLabImage } from './image';
 import { infoOf } from './info';
 import { renderEtcHosts, renderInventory, renderKnownHosts } from './inventory';
 import { createBridge, createHostNets, indicesInUse, labNetns, netnsName, subnetPrefix } from './net';
-import { ensurePackages, requireRootLinux } from './preflight';
+import { ensurePackages, raiseKernelLimits, requireRootLinux } from './preflight';
 import { PROXY_PORT, REGISTRY_PORT, startProxy, startRegistry, waitForPort } from './services';
 import { allocateIndex, checkLabName, labDir, readState, writeState, type HostState, type LabInfo, type LabState } from './state';
 import { alive, sh, type Log } from './sys';
@@ -80,6 +80,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
   if (existing || (await labNetns(name)).length > 0) await labDown(name, log);
 
   await ensurePackages(log);
+  if (!light) raiseKernelLimits(log);
   const base = await ensureBase(log);
   const index = allocateIndex(name, await indicesInUse());
   const bridgeAddress = `${subnetPrefix(index)}.1`;

@@ -1,21 +1,22 @@
 /**
  * Splits Ansible's `k=v` argument strings (`dest=/etc/x mode=0644`, `echo hi creates=/tmp/x`).
- * Words that are not `key=value` with a known key stay in the free-form text, in their original order.
+ * For a free-form module, only words `key=value` with a known key are taken out; the rest of the text is kept
+ * verbatim (a multi-line shell script keeps its newlines and its own `i=0` assignments).
  */
 export function parseKv(text: string, freeForm: string | undefined, known: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const free: string[] = [];
+  let free = '';
+  let last = 0;
   // a word: runs of non-space characters or quoted strings, glued together
-  const words = text.match(/(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+/g) ?? [];
-  for (const word of words) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
-    if (m && (known.has(m[1]) || !freeForm)) out[m[1]] = unquote(m[2]);
-    else free.push(word);
+  for (const m of text.matchAll(/(?:[^\s"']+|"(?:\\.|[^"\\])*"|'[^']*')+/g)) {
+    const kv = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(m[0]);
+    if (!kv || (freeForm && !known.has(kv[1]))) continue;
+    out[kv[1]] = unquote(kv[2]);
+    free += text.slice(last, m.index);
+    last = m.index + m[0].length;
   }
-  if (free.length > 0) {
-    if (!freeForm) out._raw_params = free.join(' ');
-    else out[freeForm] = free.join(' ');
-  }
+  free = (free + text.slice(last)).trim();
+  if (free) out[freeForm ?? '_raw_params'] = freeForm ? free.replace(/[ \t]+$/gm, '') : free;
   return out;
 }
 

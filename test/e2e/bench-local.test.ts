@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { floorScript } from '../../src/bench/floor-script';
 import { ansibleRecap, tsrunRecap } from '../../src/bench/recap';
-import { CHANGED_ON_FIRST_RUN, expectedState, PLAYBOOKS, WORKLOAD_VARS } from '../../src/bench/workload';
+import { PLAYBOOKS } from '../../src/bench/paths';
+import { CHANGED_ON_FIRST_RUN, expectedState, WORKLOAD_VARS } from '../../src/bench/workload';
 
 const BIN = resolve(__dirname, '../../bin/tsrun.js');
 const hasAnsible = (await execa('ansible-playbook', ['--version'], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode === 0;

@@ -12,8 +12,8 @@ const lab = inject('lab');
 const host = (name: string) => lab.hosts.find((h) => h.name === name)!;
 
 describe('lab: the shared test lab', () => {
-  it('came up in under 10 s from a cached base', () => {
-    if (inject('labBaseCached')) expect(inject('labUpMs')).toBeLessThan(10_000);
+  // the time to come up is logged by the global setup and measured by the benchmark, not asserted here
+  it('has three nodes and one balancer', () => {
     expect(lab.hosts.map((h) => `${h.group}:${h.name}`)).toEqual(['nodes:node1', 'nodes:node2', 'nodes:node3', 'lb:lb1']);
   });
 

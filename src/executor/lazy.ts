@@ -1,0 +1,52 @@
+import { TsrunError } from '../core/errors';
+import type { RoleUse } from '../playbook/types';
+import type { HostRun } from './host';
+import { expand, hasTemplate, type Where } from './render';
+import { taskVars, type PlayVars } from './vars';
+
+/**
+ * Variables whose values are templates (`proxy: "{{ lab_proxy }}"`) are rendered when first read, as Ansible
+ * does it: an unused variable with an error never fails a task, and conditions see rendered values. The getter
+ * renders against the object it is read from, so a copy made with `extend` sees that copy's extra variables.
+ */
+export function lazyVars(raw: Record<string, unknown>, where: Where): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const resolving = new Set<string>();
+  for (const [key, value] of Object.entries(raw)) {
+    if (!hasTemplate(value)) {
+      out[key] = value;
+      continue;
+    }
+    Object.defineProperty(out, key, {
+      enumerable: true,
+      configurable: true,
+      get(this: Record<string, unknown>) {
+        if (resolving.has(key)) throw new TsrunError('UNDEFINED', `variable "${key}" refers to itself`, { task: where.task, location: where.location });
+        resolving.add(key);
+        try {
+          const rendered = expand(value, this, where);
+          Object.defineProperty(this, key, { value: rendered, enumerable: true, configurable: true, writable: true });
+          return rendered;
+        } finally {
+          resolving.delete(key);
+        }
+      },
+    });
+  }
+  return out;
+}
+
+/** A copy of a variables object with more variables on top, keeping unrendered variables lazy. */
+export function extend(vars: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  Object.defineProperties(out, Object.getOwnPropertyDescriptors(vars));
+  for (const [key, value] of Object.entries(extra)) {
+    Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
+  }
+  return out;
+}
+
+/** A task's variables for one host (see taskVars for the precedence), with templates rendered on first read. */
+export function hostTaskVars(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefined, scoped: Record<string, unknown>, where: Where = {}): Record<string, unknown> {
+  return lazyVars(taskVars(pv, host, roleUse, scoped), where);
+}
