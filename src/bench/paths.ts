@@ -1,8 +1,8 @@
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../core/paths';
 
 /** The repository the benchmark runs from. */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const REPO_ROOT = PACKAGE_ROOT;
 /** The tsrun playbook (Handlebars templates) and the Ansible one (Jinja templates), doing the same work. */
 export const PLAYBOOKS = { tsrun: join(REPO_ROOT, 'bench/tsrun/site.yml'), ansible: join(REPO_ROOT, 'bench/ansible/site.yml') };
 /** Where `npm run bench` commits its latest results. */
