@@ -5,11 +5,12 @@ import type { SshParams } from './params';
 import { atomicWriteScript, becomeStdin, needsSudo, quote, wrapBecome } from './shell';
 import { sftpPut } from './sftp-put';
 import { channelCommand, runChannel, type RawResult } from './ssh-exec';
+import { RemoteShell } from './ssh-shell';
 import { describeTarget, openClient, type OpenedClient } from './ssh-open';
 import { UnreachableError, type Become, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './types';
 
-/** Exec channels open at once per connection: below OpenSSH's default MaxSessions (10), leaving one for SFTP. */
-const MAX_CHANNELS = 8;
+/** Exec channels open at once per connection: below OpenSSH's default MaxSessions (10), leaving one for SFTP and one for the shell. */
+const MAX_CHANNELS = 7;
 
 /**
  * One persistent SSH connection to a host, opened on first use and shared by every fact, task,
@@ -19,6 +20,7 @@ export class SshConnection implements Connection {
   readonly host: string;
   private current?: Promise<OpenedClient>;
   private sftp?: Promise<SFTPWrapper>;
+  private shell?: Promise<RemoteShell>;
   private dropped = false;
   private reopened = false;
   private closed = false;
@@ -45,6 +47,7 @@ export class SshConnection implements Connection {
     if (!this.current) {
       this.dropped = false;
       this.sftp = undefined;
+      this.shell = undefined;
       this.current = openClient(this.params);
       this.current.then(({ client }) => client.once('close', () => this.onClose()), () => (this.current = undefined));
     }
@@ -78,6 +81,10 @@ export class SshConnection implements Connection {
       stdin: becomeStdin(undefined, become, this.params.user),
     });
     const r = await this.limit(async () => {
+      // the common case (no stdin, no timeout) goes to the persistent shell; the rest, and anything that
+      // arrives while the shell is busy, gets an exec channel of its own
+      const shell = stdin === undefined && !opts.timeoutMs ? await this.idleShell() : undefined;
+      if (shell) return shell.run(wrapBecome(inner, become, this.params.user));
       try {
         return await runChannel(await this.client(), remote, stdin, opts.timeoutMs, killer);
       } catch (err) {
@@ -104,6 +111,17 @@ export class SshConnection implements Connection {
       durationMs: performance.now() - started,
       timedOut: r.timedOut || undefined,
     };
+  }
+
+  /** The persistent shell, claimed for one command, when it is free; started on first use and again after it died. */
+  private async idleShell(): Promise<RemoteShell | undefined> {
+    const client = await this.client();
+    const current = this.shell;
+    let shell = await current?.catch(() => undefined);
+    if (!shell?.alive && this.shell === current) this.shell = RemoteShell.start(client);
+    shell = await this.shell?.catch(() => undefined);
+    // claimed synchronously after the last await, so two callers never share it
+    return shell?.claim() ? shell : undefined;
   }
 
   private async sftpSession(): Promise<SFTPWrapper> {
@@ -136,6 +154,7 @@ export class SshConnection implements Connection {
 
   async close(): Promise<void> {
     this.closed = true;
+    (await this.shell?.catch(() => undefined))?.close();
     const opened = await this.current?.catch(() => undefined);
     if (!opened) return;
     opened.client.end();

@@ -164,8 +164,9 @@ describe('SshConnection hosts and faults', () => {
     const kh = join(dir, 'drop_known_hosts');
     writeFileSync(kh, knownHostsLine(target));
     const conn = await SshConnection.open(sshParamsFromVars('web', vars(target, kh), options));
-    // the shell's parent is the post-authentication sshd child that serves the whole connection
-    const monitor = async () => Number((await conn.exec('echo $PPID')).stdout.trim());
+    // the nearest sshd above the command is the post-authentication child that serves the whole connection
+    // (the command may run under the connection's persistent shell or on a channel of its own)
+    const monitor = async () => Number((await conn.exec('p=$$; while [ "$(ps -o comm= -p $p)" != sshd ]; do p=$(ps -o ppid= -p $p | tr -d " "); done; echo $p')).stdout.trim());
     const first = await monitor();
     const hung = conn.exec('sleep 20');
     await new Promise((r) => setTimeout(r, 300));

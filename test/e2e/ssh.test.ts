@@ -119,6 +119,19 @@ describe('SshConnection against OpenSSH', () => {
       });
     }
 
+    it('runs commands on its persistent shell with exact output, status and separate stderr', async () => {
+      expect(await conn.exec("printf 'no newline'")).toMatchObject({ rc: 0, stdout: 'no newline', stderr: '' });
+      expect(await conn.exec('echo out; echo err >&2; exit 7')).toMatchObject({ rc: 7, stdout: 'out\n', stderr: 'err\n' });
+      expect((await conn.exec('printf "\\n\\n"')).stdout).toBe('\n\n');
+      // a broken script fails alone; the shell goes on
+      expect((await conn.exec('if then (')).rc).not.toBe(0);
+      expect((await conn.exec('exit 0; echo never')).stdout).toBe('');
+      expect((await conn.exec('cat')).stdout).toBe(''); // stdin is /dev/null: it cannot eat the control stream
+      const bytes = await conn.exec('head -c 3000 /dev/zero | base64 -w0');
+      expect(Buffer.from(bytes.stdout, 'base64')).toEqual(Buffer.alloc(3000));
+      expect((await conn.exec('echo $$')).stdout).not.toBe((await conn.exec('echo $$')).stdout);
+    });
+
     it('refuses an environment variable name that would change the command', async () => {
       await expect(conn.exec('true', { env: { 'A=1; rm -rf /tmp/x; B': 'v' } })).rejects.toThrow(/environment variable name/);
     });
