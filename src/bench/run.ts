@@ -85,12 +85,14 @@ export async function runBench(o: BenchOptions): Promise<Sample[]> {
       await labDown(o.lab, o.log);
       rmSync(scratch, { recursive: true, force: true });
     })());
+  // a second signal while cleaning up must not kill the process before the lab is down
   const onSignal = (sig: NodeJS.Signals) => {
+    if (cleaning) return;
     o.log(`bench: ${sig}, cleaning up`);
     void cleanup().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     if (o.tools.includes('tsrun')) await warmUp();
     for (const n of o.hostCounts) {

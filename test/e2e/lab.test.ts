@@ -18,11 +18,11 @@ describe('lab: the shared test lab', () => {
   });
 
   it.each(lab.hosts.map((h) => [h.name]))('%s answers SSH with its own pinned host key and hostname', async (name) => {
-    const r = await labSsh(lab, name, 'hostname; systemctl is-system-running --wait; ip -4 -o addr show host0');
+    const r = await labSsh(lab, name, 'hostname; systemctl is-system-running --wait; ip -4 -o addr show host0; systemctl --failed --no-legend --plain');
     expect(r.stderr).toBe('');
-    const [hostname, systemState, addr] = r.stdout.split('\n');
+    const [hostname, systemState, addr, ...failedUnits] = r.stdout.split('\n');
     expect(hostname).toBe(name);
-    expect(systemState).toBe('running');
+    expect(systemState, failedUnits.join('\n')).toBe('running');
     expect(addr).toContain(`inet ${host(name).address}/24`);
   });
 
