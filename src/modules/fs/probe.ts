@@ -68,21 +68,25 @@ const TYPES: Record<string, FileType> = { 'regular file': 'file', 'regular empty
 /** The POSIX sh (plus GNU coreutils) script that prints one `key=value` record per requested path. */
 export function probeScript(requests: readonly ProbeRequest[]): string {
   const parts = ['LC_ALL=C; export LC_ALL', 'echo "user=$(id -un)"', 'echo "group=$(id -gn)"'];
+  // builtins where they do: every external command is a fork and an exec on the host, per path and per task
   requests.forEach((r, i) => {
-    const st = `stat -c 'stat=%F|%a|%u|%g|%U|%G|%s|%Y|%i|%d' -- "$p"`;
+    const fmt = `'%F|%a|%u|%g|%U|%G|%s|%Y|%i|%d'`;
     const limit = r.content === true ? -1 : typeof r.content === 'number' ? r.content : undefined;
     parts.push(
       `p=${quote(r.path)}`,
       `echo "@@${i}"`,
-      `if [ -d "$(dirname -- "$p")" ]; then echo parent=1; fi`,
+      // the parent: everything before the last slash ("/" for /x, "." for a bare name)
+      `case "$p" in */*) d="\${p%/*}"; d="\${d:-/}";; *) d=.;; esac`,
+      `if [ -d "$d" ]; then echo parent=1; fi`,
       `if [ -e "$p" ] || [ -L "$p" ]; then`,
-      r.follow ? `{ stat -L ${st.slice(5)} 2>/dev/null || ${st}; }` : st,
-      `if [ -L "$p" ]; then echo "link=$(readlink -- "$p" | base64 -w0)"; fi`,
-      `echo "real=$(readlink -f -- "$p" | base64 -w0)"`,
+      r.follow ? `st=$(stat -L -c ${fmt} -- "$p" 2>/dev/null || stat -c ${fmt} -- "$p")` : `st=$(stat -c ${fmt} -- "$p")`,
+      `echo "stat=$st"`,
+      `if [ -L "$p" ]; then echo "link=$(readlink -- "$p" | base64 -w0)"; echo "real=$(readlink -f -- "$p" | base64 -w0)"; fi`,
       `if [ -f "$p" ] && [ -r "$p" ]; then`,
-      r.checksum ? `echo "sha1=$(sha1sum < "$p" | cut -d' ' -f1)"` : ':',
+      r.checksum ? `set -- $(sha1sum < "$p"); echo "sha1=$1"` : ':',
+      // the size is stat's 7th field
       limit !== undefined
-        ? `if [ ${limit} -lt 0 ] || [ "$(wc -c < "$p")" -le ${limit} ]; then printf content=; base64 -w0 < "$p"; echo; fi`
+        ? `IFS='|'; set -- $st; unset IFS; if [ ${limit} -lt 0 ] || [ "$7" -le ${limit} ]; then printf content=; base64 -w0 < "$p"; echo; fi`
         : ':',
       'fi',
       r.tree ? `if [ -d "$p" ]; then find "$p" -mindepth 1 -printf 'tree=%y|%m|%U|%G|%u|%g|%p\\n'; fi` : ':',
