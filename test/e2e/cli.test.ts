@@ -60,6 +60,15 @@ describe('tsrun inventory, doc and usage through the CLI', () => {
     expect(screen).toMatch(/localhost : ok=1 changed=0 unreachable=0 failed=1/);
   });
 
+  it('--skip-tags, --limit with an exclusion, and --forks reach the run', async () => {
+    writeFileSync(join(dir, 'tags.yml'), '- hosts: all\n  connection: local\n  gather_facts: no\n  tasks:\n    - {name: fast, debug: {msg: fast}, tags: fast}\n    - {name: slow, debug: {msg: slow}, tags: slow}\n');
+    const r = await tsrun('playbook', join(dir, 'tags.yml'), '-i', ini, '--skip-tags', 'slow', '--limit', 'nodes:!node3', '--forks', '1', '--json');
+    expect(r.exitCode).toBe(0);
+    const events = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(events.filter((e) => e.type === 'task_start').map((e) => e.name)).toEqual(['fast']);
+    expect(Object.keys(events.find((e) => e.type === 'recap').stats)).toEqual(['node1', 'node2']);
+  });
+
   it('output to a pipe is plain lines without escape codes', async () => {
     writeFileSync(join(dir, 'ok.yml'), '- hosts: localhost\n  gather_facts: no\n  tasks:\n    - debug: msg=hello\n');
     const r = await tsrun('playbook', join(dir, 'ok.yml'), '-i', ini);
