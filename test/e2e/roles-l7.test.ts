@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabInfo } from '../../src/lab/index';
 import {
   PLAYBOOKS, changedByHost, changedTasks, dropLab, failuresByHost, freshLab, labName, lbAddress, playbook, sh, snapshot,
-  startBackends,
+  startBackends, stopBackend,
 } from './roles/helpers';
 
 // playbooks/l7-lb.yml on a lab of its own: nginx on lb1 terminates TLS with a lab certificate and passes HTTP to
@@ -151,7 +151,7 @@ describe.sequential('playbooks/l7-lb.yml in the lab', () => {
   });
 
   it('with one node down, https requests still succeed on the others', async () => {
-    await sh(lab, 'node2', 'systemctl stop tsrun-backend-80');
+    await stopBackend(lab, 'node2', [80]);
     try {
       const seen = new Set<string>();
       for (let i = 0; i < 12; i++) {

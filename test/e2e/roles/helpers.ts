@@ -114,20 +114,26 @@ export function lbAddress(lab: LabInfo): string {
 }
 
 /**
- * Starts the stand-in ingress (backend.pl) on every node, one transient systemd unit per port
- * (tsrun-backend-PORT), so that a test can stop one node's server by its unit name. Servers already running stay.
+ * Starts the stand-in ingress (backend.pl) on every node where its port is not taken yet, one transient systemd unit
+ * per start (a stopped transient unit may stay loaded under its name): tsrun-backend-PORT-TIME.
  */
 export async function startBackends(lab: LabInfo, ports: number[]): Promise<void> {
   const script = readFileSync(resolve(__dirname, 'backend.pl'), 'utf8');
+  const free = (p: number) => `! ss -Hltn "sport = :${p}" | grep -q .`;
   const units = ports.map(
-    (p) => `systemctl is-active -q tsrun-backend-${p} || { systemctl reset-failed tsrun-backend-${p} 2>/dev/null; systemd-run -q --collect --unit=tsrun-backend-${p} perl /usr/local/lib/tsrun-backend.pl ${p}; }`,
+    (p) => `if ${free(p)}; then systemd-run -q --collect --unit=tsrun-backend-${p}-$(date +%s%N) perl /usr/local/lib/tsrun-backend.pl ${p}; fi`,
   );
-  const wait = ports.map((p) => `i=0; until ss -Hltn "sport = :${p}" | grep -q .; do i=$((i+1)); [ $i -lt 50 ] || exit 1; sleep 0.1; done`);
+  const wait = ports.map((p) => `i=0; while ${free(p)}; do i=$((i+1)); [ $i -lt 50 ] || exit 1; sleep 0.1; done`);
   await Promise.all(
     lab.hosts
       .filter((h) => h.group === 'nodes')
       .map((h) => sh(lab, h.name, ['cat > /usr/local/lib/tsrun-backend.pl', ...units, ...wait].join('\n'), script)),
   );
+}
+
+/** Stops the stand-in ingress on one node: its connections are refused until startBackends runs again. */
+export async function stopBackend(lab: LabInfo, host: string, ports: number[]): Promise<void> {
+  await sh(lab, host, `systemctl stop ${ports.map((p) => `'tsrun-backend-${p}-*'`).join(' ')}`);
 }
 
 /** Listing (kind, path, mode, size) and sha256 of every file and directory under the paths on a host, minus pruned paths. */
