@@ -104,7 +104,8 @@ describe.sequential('playbooks/airgap.yml in the lab', () => {
   });
 
   it('pulls the lab image as docker.io/lab/hello (through registry-mirrors) and by the registry address (insecure-registries)', async () => {
-    for (const h of nodes) {
+    // The nodes pull side by side (each pull is a few seconds of docker's own work).
+    await Promise.all(nodes.map(async (h) => {
       const viaMirror = await sh(lab, h, "docker pull -q lab/hello:latest && docker image inspect -f '{{.Id}}' lab/hello:latest");
       const direct = await sh(lab, h, `docker pull -q ${lab.image} && docker image inspect -f '{{.Id}}' ${lab.image}`);
       expect(viaMirror.split('\n').pop()).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -113,7 +114,7 @@ describe.sequential('playbooks/airgap.yml in the lab', () => {
       expect(await sh(lab, h, 'id=$(docker create lab/hello:latest /none) && docker cp "$id:/hello.txt" - | tar -xO; docker rm -f "$id" >/dev/null')).toBe(
         'hello from the tsrun lab registry',
       );
-    }
+    }));
   });
 
   it('registries.yaml parses, matches the K3s schema, quotes "*", uses http:// endpoints, mode 0600', async () => {

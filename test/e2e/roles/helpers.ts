@@ -68,9 +68,13 @@ export function changedTasks(run: PlaybookRun, host: string): string[] {
   return run.events.filter((e) => e.type === 'host_result' && e.host === host && e.status === 'changed').map((e) => e.task ?? '');
 }
 
-/** Runs a command on a lab host as root and fails with its output unless it exits 0. */
+/**
+ * Runs a command on a lab host as root and fails with its output unless it exits 0. ssh's own failure (255: no
+ * connection within its 5 s timeout, as happens on a machine loaded far beyond its cores) is retried twice.
+ */
 export async function sh(lab: LabInfo, host: string, command: string, input = ''): Promise<string> {
-  const r = await labSsh(lab, host, command, 'root', input);
+  let r = await labSsh(lab, host, command, 'root', input);
+  for (let i = 0; i < 2 && r.exitCode === 255; i++) r = await labSsh(lab, host, command, 'root', input);
   if (r.exitCode !== 0) throw new Error(`${host}: ${command} -> rc ${r.exitCode}\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }
