@@ -4,7 +4,8 @@ import { moduleDoc } from './doc';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { registerInventoryCommand } from './inventory';
 import { registerPlaybookCommand } from './playbook';
-import { registerLabCommands } from '../lab/index';
+import { registerLabCommands } from '../lab/cli';
+import { registerBenchCommand } from '../bench/index';
 
 /** Entry point: runs the command line and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
   registerPlaybookCommand(program, (c) => (exit = c));
   registerInventoryCommand(program);
   registerLabCommands(program);
+  registerBenchCommand(program);
   program.command('doc').description('Module documentation, generated from argument schemas').argument('[module]').action((name?: string) => {
     process.stdout.write(`${moduleDoc(name)}\n`);
   });

@@ -3,7 +3,6 @@ import { runPlaybook } from '../executor/playbook';
 import type { Reporter } from '../executor/events';
 import { JsonReporter } from '../output/json';
 import { PlainReporter } from '../output/plain';
-import { TtyReporter } from '../output/tty';
 import { EXIT } from './exit-codes';
 import { parseExtraVars } from './extra-vars';
 import { askSecret } from './prompt';
@@ -32,7 +31,8 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
     .action(async (files: string[], o) => {
-      const reporter: Reporter = o.json ? new JsonReporter() : process.stdout.isTTY ? new TtyReporter(o.verbose) : new PlainReporter(undefined, o.verbose);
+      // listr2 is loaded only for a terminal (one with a width: a zero-column pty gets plain lines)
+      const reporter: Reporter = o.json ? new JsonReporter() : process.stdout.isTTY && process.stdout.columns > 0 ? new (await import('../output/tty')).TtyReporter(o.verbose) : new PlainReporter(undefined, o.verbose);
       const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
       const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
       const opts = {

@@ -1,7 +1,9 @@
-import { execa } from 'execa';
 import { userInfo } from 'node:os';
 import { atomicWriteScript, becomeStdin, quote, wrapBecome } from './shell';
 import type { Become, Connection, ExecOptions, ExecResult, PutOptions } from './types';
+
+/** execa takes a noticeable part of start-up; runs without local tasks never load it. */
+const loadExeca = () => import('execa');
 
 /** Runs tasks on the controller itself (`connection: local`), through execa. */
 export class LocalConnection implements Connection {
@@ -11,6 +13,7 @@ export class LocalConnection implements Connection {
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const started = performance.now();
+    const { execa } = await loadExeca();
     // A process group of its own, so a timeout kills the command's children too, not just sh.
     const sub = execa('sh', ['-c', wrapBecome(command, opts.become, this.loginUser)], {
       input: becomeStdin(opts.stdin, opts.become, this.loginUser) ?? '',
@@ -44,6 +47,7 @@ export class LocalConnection implements Connection {
   }
 
   async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | undefined> {
+    const { execa } = await loadExeca();
     const r = await execa('sh', ['-c', wrapBecome(`[ -e ${quote(path)} ] || exit 3; cat ${quote(path)}`, opts.become, this.loginUser)], {
       input: becomeStdin(undefined, opts.become, this.loginUser) ?? '',
       encoding: 'buffer',

@@ -33,10 +33,14 @@ function exitCode(code: number | null | undefined, signal?: string): number | un
 
 /**
  * Runs one command on a new exec channel, feeding stdin and collecting output. At `timeoutMs` the
- * command's process group is killed (over a second channel) and the channel closed; the result then
- * has rc 124 and `timedOut`. Resolves when the channel closes; rejects only if it cannot be opened.
+ * command's process group is killed (over a second channel, with `killer` when given) and the channel
+ * closed; the result then has rc 124 and `timedOut`. Resolves when the channel closes; rejects only if it
+ * cannot be opened.
  */
-export function runChannel(client: Client, command: string, stdin?: string | Buffer, timeoutMs?: number): Promise<RawResult> {
+/** How to kill a process group on the host: the command and its stdin (sudo's password when the group runs as another user). */
+export type Killer = (pgid: number) => { command: string; stdin?: string | Buffer };
+
+export function runChannel(client: Client, command: string, stdin?: string | Buffer, timeoutMs?: number, killer?: Killer): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     client.exec(command, (err, ch) => {
       if (err) return reject(err);
@@ -60,7 +64,10 @@ export function runChannel(client: Client, command: string, stdin?: string | Buf
       const timer = timeoutMs
         ? setTimeout(() => {
             timedOut = true;
-            if (pgid) client.exec(`kill -KILL -- -${pgid} 2>/dev/null`, (e, k) => (e ? undefined : k.resume().end()));
+            if (pgid) {
+              const kill = killer?.(pgid) ?? { command: `kill -s KILL -- -${pgid}` };
+              client.exec(`${kill.command} 2>/dev/null`, (e, k) => (e ? undefined : k.resume().end(kill.stdin)));
+            }
             ch.signal('KILL');
             ch.close();
             grace = setTimeout(finish, KILL_GRACE_MS);

@@ -67,6 +67,12 @@ function hostKeyMessage(p: SshParams, verdict: Exclude<HostKeyVerdict, { status:
   }
 }
 
+/** The credentials a connection would offer, without reading any key, for messages about failures before authentication. */
+function credentials(p: SshParams): string {
+  const list = [...(p.agent ? ['agent'] : []), ...(p.identityExplicit ? p.identityFiles.map((f) => `key ${f}`) : ['default keys'])];
+  return [...list, ...(p.password !== undefined ? ['password'] : [])].join(', ');
+}
+
 async function tunnel(p: SshParams, hops: Client[]): Promise<Duplex> {
   if (!p.jump) return tcpSocket(p);
   const bastion = await openClient(p.jump);
@@ -92,8 +98,7 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
   try {
     sock = await tunnel(p, hops);
   } catch (err) {
-    if (err instanceof UnreachableError) throw fail(err.message, err);
-    throw fail((err as Error).message, err);
+    throw fail(`${(err as Error).message} (credentials: ${credentials(p)})`, err);
   }
   const plan = await authPlan(p);
   let refusal: string | undefined;

@@ -30,7 +30,7 @@ export function sshConfigFor(host: string, file?: string): SshOptions {
 /** Splits a command-line string into words, honouring single and double quotes. */
 export function splitWords(text: string): string[] {
   const words: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
+  const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s'"]+)/g;
   let cur: string | undefined;
   let last = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {

@@ -1,14 +1,16 @@
+import { TsrunError } from '../core/errors';
 import pLimit from 'p-limit';
 import type { Client, SFTPWrapper } from 'ssh2';
 import type { SshParams } from './params';
 import { atomicWriteScript, becomeStdin, needsSudo, quote, wrapBecome } from './shell';
 import { sftpPut } from './sftp-put';
 import { channelCommand, runChannel, type RawResult } from './ssh-exec';
+import { RemoteShell } from './ssh-shell';
 import { describeTarget, openClient, type OpenedClient } from './ssh-open';
 import { UnreachableError, type Become, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './types';
 
-/** Exec channels open at once per connection: below OpenSSH's default MaxSessions (10), leaving one for SFTP. */
-const MAX_CHANNELS = 8;
+/** Exec channels open at once per connection: below OpenSSH's default MaxSessions (10), leaving one for SFTP and one for the shell. */
+const MAX_CHANNELS = 7;
 
 /**
  * One persistent SSH connection to a host, opened on first use and shared by every fact, task,
@@ -18,6 +20,7 @@ export class SshConnection implements Connection {
   readonly host: string;
   private current?: Promise<OpenedClient>;
   private sftp?: Promise<SFTPWrapper>;
+  private shell?: Promise<RemoteShell>;
   private dropped = false;
   private reopened = false;
   private closed = false;
@@ -44,6 +47,7 @@ export class SshConnection implements Connection {
     if (!this.current) {
       this.dropped = false;
       this.sftp = undefined;
+      this.shell = undefined;
       this.current = openClient(this.params);
       this.current.then(({ client }) => client.once('close', () => this.onClose()), () => (this.current = undefined));
     }
@@ -62,18 +66,32 @@ export class SshConnection implements Connection {
 
   private async run(command: string, opts: ExecOptions): Promise<RawResult> {
     const become = this.become(opts.become);
-    const env = Object.entries(opts.env ?? {}).map(([k, v]) => `export ${k}=${quote(v)}; `).join('');
+    const env = Object.entries(opts.env ?? {})
+      .map(([k, v]) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new TsrunError('SCHEMA', `environment variable name '${k}' is not valid`, { expected: 'letters, digits and _' });
+        return `export ${k}=${quote(v)}; `;
+      })
+      .join('');
     const inner = `${opts.cwd ? `cd ${quote(opts.cwd)} || exit 1; ` : ''}${env}${command}`;
     const remote = channelCommand(wrapBecome(inner, become, this.params.user));
     const stdin = becomeStdin(opts.stdin, become, this.params.user);
+    // the group holds processes of the become user too; only that user (or root) may kill them
+    const killer = (pgid: number) => ({
+      command: wrapBecome(`kill -s KILL -- -${pgid}`, become, this.params.user),
+      stdin: becomeStdin(undefined, become, this.params.user),
+    });
     const r = await this.limit(async () => {
+      // the common case (no stdin, no timeout) goes to the persistent shell; the rest, and anything that
+      // arrives while the shell is busy, gets an exec channel of its own
+      const shell = stdin === undefined && !opts.timeoutMs ? await this.idleShell() : undefined;
+      if (shell) return shell.run(wrapBecome(inner, become, this.params.user));
       try {
-        return await runChannel(await this.client(), remote, stdin, opts.timeoutMs);
+        return await runChannel(await this.client(), remote, stdin, opts.timeoutMs, killer);
       } catch (err) {
         // the server went away between commands and 'close' has not arrived yet: reopen (once) and retry
         if (!/Not connected|No response|ECONNRESET/i.test((err as Error).message)) throw err;
         this.dropped = true;
-        return runChannel(await this.client(), remote, stdin, opts.timeoutMs);
+        return runChannel(await this.client(), remote, stdin, opts.timeoutMs, killer);
       }
     });
     if (r.lost) {
@@ -93,6 +111,17 @@ export class SshConnection implements Connection {
       durationMs: performance.now() - started,
       timedOut: r.timedOut || undefined,
     };
+  }
+
+  /** The persistent shell, claimed for one command, when it is free; started on first use and again after it died. */
+  private async idleShell(): Promise<RemoteShell | undefined> {
+    const client = await this.client();
+    const current = this.shell;
+    let shell = await current?.catch(() => undefined);
+    if (!shell?.alive && this.shell === current) this.shell = RemoteShell.start(client);
+    shell = await this.shell?.catch(() => undefined);
+    // claimed synchronously after the last await, so two callers never share it
+    return shell?.claim() ? shell : undefined;
   }
 
   private async sftpSession(): Promise<SFTPWrapper> {
@@ -116,14 +145,16 @@ export class SshConnection implements Connection {
   }
 
   async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | undefined> {
-    const r = await this.run(`[ -e ${quote(path)} ] || exit 3; cat ${quote(path)}`, { become: opts.become });
-    if (r.rc === 3) return undefined;
+    // cat's own error tells a missing file from one we may not read (e.g. inside a 0700 directory)
+    const r = await this.run(`LC_ALL=C cat -- ${quote(path)}`, { become: opts.become });
+    if (r.rc !== 0 && /No such file or directory|Not a directory/.test(r.stderr.toString())) return undefined;
     if (r.rc !== 0) throw new Error(`${this.host}: could not read ${path}: ${r.stderr.toString().trim() || `exit ${r.rc}`}`);
     return r.stdout;
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    (await this.shell?.catch(() => undefined))?.close();
     const opened = await this.current?.catch(() => undefined);
     if (!opened) return;
     opened.client.end();

@@ -12,7 +12,7 @@ export interface HostResult {
   msg?: string;
   diff?: Diff[];
   /** Per-item lines for loops: label and status. */
-  items?: { label: string; status: HostStatus; msg?: string }[];
+  items?: { label: string; status: HostStatus; msg?: string; debug?: unknown }[];
   /** What `register` stores (censored under no_log). */
   result: Record<string, unknown>;
   durationMs: number;

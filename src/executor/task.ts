@@ -65,7 +65,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
       const out = await runOnce(pc, task, host, inh, vars, where);
       if (out.unreachable) return done('unreachable', out.result, { msg: out.msg });
       results.push({ ...out.result, [loopVar]: item });
-      lines.push({ label, status: statusOf(out), msg: out.msg });
+      lines.push({ label, status: statusOf(out), msg: out.msg, debug: out.debug });
       if (out.diff) out.result.__diff = out.diff;
     }
     const failed = results.some((r) => r.failed === true);

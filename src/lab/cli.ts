@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { execa } from 'execa';
 import { TsrunError } from '../core/errors';
-import { labDown } from './down';
-import { labStatus } from './status';
-import { labUp } from './up';
 
 function int(value: string): number {
   const n = Number(value);
@@ -25,6 +21,8 @@ export function registerLabCommands(program: Command): void {
     .option('--light', 'sshd-only hosts without systemd, for scale tests')
     .action(async (o: { name: string; nodes: number; lb: number; light?: boolean }) => {
       const started = performance.now();
+      // loaded on use: the lab's modules (and execa) cost start-up time that playbook runs should not pay
+      const { labUp } = await import('./up');
       const info = await labUp({ ...o, log: stderr });
       stderr(`lab ${info.name}: up in ${((performance.now() - started) / 1000).toFixed(1)} s; proxy ${info.proxyUrl}, registry ${info.registry}`);
       process.stdout.write(`${info.inventoryPath}\n`);
@@ -34,6 +32,7 @@ export function registerLabCommands(program: Command): void {
     .description('stop a lab and remove everything it made')
     .option('--name <name>', 'lab name', 'lab')
     .action(async (o: { name: string }) => {
+      const { labDown } = await import('./down');
       const found = await labDown(o.name, stderr);
       stderr(found ? `lab ${o.name}: down` : `lab ${o.name}: nothing to take down`);
     });
@@ -42,6 +41,7 @@ export function registerLabCommands(program: Command): void {
     .description("show a lab's hosts and services")
     .option('--name <name>', 'lab name', 'lab')
     .action(async (o: { name: string }) => {
+      const { labStatus } = await import('./status');
       const s = await labStatus(o.name);
       if (!s) {
         stderr(`lab ${o.name}: not up`);
@@ -63,6 +63,7 @@ export function registerLabCommands(program: Command): void {
     .argument('[command...]', 'command to run instead of a shell')
     .option('--name <name>', 'lab name', 'lab')
     .action(async (target: string, command: string[], o: { name: string }) => {
+      const { labStatus } = await import('./status');
       const s = await labStatus(o.name);
       if (!s) throw new TsrunError('USAGE', `lab ${o.name} is not up`, { expected: `tsrun lab up --name ${o.name}` });
       const [user, hostName] = target.includes('@') ? target.split('@', 2) : ['root', target];
@@ -71,6 +72,7 @@ export function registerLabCommands(program: Command): void {
         throw new TsrunError('USAGE', `lab ${o.name} has no host ${JSON.stringify(hostName)}`, { expected: s.hosts.map((h) => h.name).join(', ') });
       }
       const args = ['-i', s.info.keyPath, '-o', 'IdentitiesOnly=yes', '-o', `UserKnownHostsFile=${s.info.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes'];
+      const { execa } = await import('execa');
       const r = await execa('ssh', [...args, `${user}@${host.address}`, ...command], { stdio: 'inherit', reject: false });
       process.exitCode = r.exitCode ?? 255;
     });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnDetached } from './services';
 import { sh } from './sys';
@@ -28,6 +28,10 @@ export async function prepareHost(spec: HostSpec): Promise<string> {
   writeFileSync(join(upper, 'etc/hostname'), `${spec.name}\n`);
   writeFileSync(join(upper, 'etc/hosts'), spec.hostsFile);
   writeFileSync(join(upper, 'etc/ssh/lab_authorized_keys'), `${spec.authorizedKey.trim()}\n`, { mode: 0o644 });
+  // A container cannot load kernel modules; with --capability=all systemd tries (when a package ships a
+  // modules-load.d entry), fails, and leaves the host "degraded". Masked per host, so cached bases need no rebuild.
+  mkdirSync(join(upper, 'etc/systemd/system'), { recursive: true });
+  symlinkSync('/dev/null', join(upper, 'etc/systemd/system/systemd-modules-load.service'));
   const key = join(upper, 'etc/ssh/ssh_host_ed25519_key');
   await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${spec.name}`, '-f', key]);
   return readFileSync(`${key}.pub`, 'utf8').trim();

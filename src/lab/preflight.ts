@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { TsrunError } from '../core/errors';
 import type { Log } from './sys';
 
@@ -45,5 +46,23 @@ export async function ensurePackages(log: Log): Promise<void> {
     throw new TsrunError('INTERNAL', `lab: could not install Debian packages ${missing.join(' ')}: ${String(r.stderr).trim()}`, {
       expected: `apt-get install ${missing.join(' ')} to succeed (the lab needs them on this machine)`,
     });
+  }
+}
+
+/** Kernel limits that full hosts need, and the values the lab raises them to when they are lower. */
+const LIMITS: [string, number][] = [
+  // every systemd in a host takes inotify instances of the controller's root user: the default 128 runs out
+  // after three or four labs, and systemd then boots without sshd ("Too many open files")
+  ['/proc/sys/fs/inotify/max_user_instances', 8192],
+  ['/proc/sys/fs/inotify/max_user_watches', 524288],
+];
+
+/** Raises the controller's inotify limits for full (systemd) hosts; never lowers them. */
+export function raiseKernelLimits(log: Log): void {
+  for (const [path, wanted] of LIMITS) {
+    const current = Number(readFileSync(path, 'utf8').trim());
+    if (current >= wanted) continue;
+    writeFileSync(path, `${wanted}\n`);
+    log(`lab: raised ${path.slice('/proc/sys/'.length).replaceAll('/', '.')} from ${current} to ${wanted}`);
   }
 }

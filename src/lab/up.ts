@@ -9,7 +9,7 @@ import { pushLabImage } from './image';
 import { infoOf } from './info';
 import { renderEtcHosts, renderInventory, renderKnownHosts } from './inventory';
 import { createBridge, createHostNets, indicesInUse, labNetns, netnsName, subnetPrefix } from './net';
-import { ensurePackages, requireRootLinux } from './preflight';
+import { ensurePackages, raiseKernelLimits, requireRootLinux } from './preflight';
 import { PROXY_PORT, REGISTRY_PORT, startProxy, startRegistry, waitForPort } from './services';
 import { allocateIndex, checkLabName, labDir, readState, writeState, type HostState, type LabInfo, type LabState } from './state';
 import { alive, sh, type Log } from './sys';
@@ -80,6 +80,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabInfo> {
   if (existing || (await labNetns(name)).length > 0) await labDown(name, log);
 
   await ensurePackages(log);
+  if (!light) raiseKernelLimits(log);
   const base = await ensureBase(log);
   const index = allocateIndex(name, await indicesInUse());
   const bridgeAddress = `${subnetPrefix(index)}.1`;
@@ -120,6 +121,19 @@ async function startLab(state: LabState, base: string, log: Log): Promise<void> 
   await pushLabImage(info.registry);
   await waitForPort(state.bridgeAddress, PROXY_PORT, 10_000);
   await Promise.all(state.hosts.map((h) => waitForPort(h.address, 22, SSH_WAIT_MS, 'SSH-')));
+  if (!state.light) await Promise.all(state.hosts.map((h) => waitForBoot(info, h.name, h.address, log)));
   writeFileSync(info.inventoryPath, renderInventory(info));
   log(`lab ${state.name}: ${state.hosts.length} hosts answer SSH`);
+}
+
+/**
+ * sshd answers before systemd has finished booting, and until then pam_nologin refuses every user but root.
+ * Waits for the boot to finish; a host that boots "degraded" is usable, and its failed units are logged.
+ */
+async function waitForBoot(info: LabInfo, name: string, address: string, log: Log): Promise<void> {
+  const ssh = ['-q', '-i', info.keyPath, '-o', `UserKnownHostsFile=${info.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `root@${address}`];
+  const state = (await sh('timeout', ['120', 'ssh', ...ssh, 'systemctl is-system-running --wait'], { allowFail: true })).trim();
+  if (state === 'running') return;
+  const failed = (await sh('ssh', [...ssh, 'systemctl --failed --no-legend --plain'], { allowFail: true })).trim();
+  log(`lab: ${name} booted ${state || 'without answering'}${failed ? `; failed units: ${failed.replace(/\s+/g, ' ')}` : ''}`);
 }

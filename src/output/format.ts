@@ -22,7 +22,10 @@ function commandOutput(result: Record<string, unknown>): string {
 
 /** Item lines under a looped task. */
 export function itemLines(r: HostResult): string[] {
-  return (r.items ?? []).map((i) => `  ${i.status}: [${r.host}] => (item=${i.label})${i.msg && i.status === 'failed' ? ` ${i.msg}` : ''}`);
+  return (r.items ?? []).map((i) => {
+    const said = i.debug !== undefined ? ` => ${typeof i.debug === 'string' ? i.debug : JSON.stringify(i.debug)}` : i.msg && i.status === 'failed' ? ` ${i.msg}` : '';
+    return `  ${i.status}: [${r.host}] => (item=${i.label})${said}`;
+  });
 }
 
 /** The recap line of one host. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TsrunError, type SourceLocation } from '../core/errors';
+import { PACKAGE_ROOT } from '../core/paths';
 import { didYouMean } from '../modules/args';
 import type { ArgDef, ArgSpec, ArgType } from '../modules/types';
 import { keyLocation, loadYaml, locationOf } from '../yaml/load';
@@ -9,7 +9,7 @@ import { loadTaskFile, parseTasks } from './tasks';
 import type { Role, RoleUse, TaskDef } from './types';
 
 /** The roles shipped inside the tsrun package, so `roles: [proxy-env]` works in any playbook. */
-export const SHIPPED_ROLES = resolve(dirname(fileURLToPath(import.meta.url)), '../../roles');
+export const SHIPPED_ROLES = join(PACKAGE_ROOT, 'roles');
 
 /** Role search path: `roles/` beside the playbook, the playbook's folder, TSRUN_ROLES_PATH (colon list), then the shipped roles. */
 export function roleSearchPath(playbookDir: string, env: NodeJS.ProcessEnv = process.env): string[] {

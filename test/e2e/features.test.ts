@@ -1,8 +1,8 @@
 import { execa } from 'execa';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const BIN = resolve(__dirname, '../../bin/tsrun.js');
 const FIXTURE = resolve(__dirname, 'fixtures/features');
@@ -18,6 +18,7 @@ describe('playbook features through the CLI (connection: local)', () => {
     writeFileSync(join(dir, 'inventory.yml'), readFileSync(join(dir, 'inventory.yml'), 'utf8').replaceAll('ROOT', join(dir, 'hosts')));
     for (const h of ['h1', 'h2', 'h3']) cpSync(join(dir, 'site.yml'), join(dir, 'hosts', h, '.keep'));
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('runs includes, run_once, delegation, until, block vars, environment and precedence; hides secrets', async () => {
     const r = await run('site.yml', '--diff', '-v', '-v');

@@ -12,17 +12,17 @@ const lab = inject('lab');
 const host = (name: string) => lab.hosts.find((h) => h.name === name)!;
 
 describe('lab: the shared test lab', () => {
-  it('came up in under 10 s from a cached base', () => {
-    if (inject('labBaseCached')) expect(inject('labUpMs')).toBeLessThan(10_000);
+  // the time to come up is logged by the global setup and measured by the benchmark, not asserted here
+  it('has three nodes and one balancer', () => {
     expect(lab.hosts.map((h) => `${h.group}:${h.name}`)).toEqual(['nodes:node1', 'nodes:node2', 'nodes:node3', 'lb:lb1']);
   });
 
   it.each(lab.hosts.map((h) => [h.name]))('%s answers SSH with its own pinned host key and hostname', async (name) => {
-    const r = await labSsh(lab, name, 'hostname; systemctl is-system-running --wait; ip -4 -o addr show host0');
+    const r = await labSsh(lab, name, 'hostname; systemctl is-system-running --wait; ip -4 -o addr show host0; systemctl --failed --no-legend --plain');
     expect(r.stderr).toBe('');
-    const [hostname, systemState, addr] = r.stdout.split('\n');
+    const [hostname, systemState, addr, ...failedUnits] = r.stdout.split('\n');
     expect(hostname).toBe(name);
-    expect(systemState).toBe('running');
+    expect(systemState, failedUnits.join('\n')).toBe('running');
     expect(addr).toContain(`inet ${host(name).address}/24`);
   });
 

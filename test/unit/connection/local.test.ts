@@ -1,11 +1,13 @@
-import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../src/connection/local';
 
 describe('LocalConnection', () => {
   const conn = new LocalConnection('localhost');
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
   it('runs commands through sh and reports rc, stdout and stderr', async () => {
     const r = await conn.exec('echo out; echo err >&2; exit 3');
@@ -21,6 +23,7 @@ describe('LocalConnection', () => {
 
   it('writes files atomically with the requested mode and leaves no temporary file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsrun-local-'));
+    dirs.push(dir);
     const dest = join(dir, "it's a file");
     await conn.put(dest, 'hello\n', { mode: '0600' });
     expect(readFileSync(dest, 'utf8')).toBe('hello\n');

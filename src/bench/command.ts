@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { requireRootLinux } from '../lab/preflight';
+import { checkLabName } from '../lab/state';
+import { ensureAnsible, ensureHostPython } from './preflight';
+import { markdown } from './report';
+import { machine, saveResults } from './results';
+import { runBench } from './run';
+import type { Tool } from './tools';
+
+/** The options of `tsrun bench`, parsed. */
+export interface BenchFlags {
+  hosts: number[];
+  reps: number;
+  tools: Tool[];
+  lab: string;
+  out: string;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** `tsrun bench`: prepares the controller and the base, runs every case, saves and prints the report. */
+export async function benchCommand(o: BenchFlags): Promise<void> {
+  requireRootLinux();
+  checkLabName(o.lab);
+  if (o.tools.includes('ansible')) await ensureAnsible(log);
+  await ensureHostPython(log);
+  const samples = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, log });
+  const results = saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples);
+  process.stdout.write(markdown(results));
+  log(`bench: results in ${resolve(o.out)}`);
+}

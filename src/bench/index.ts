@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { TsrunError } from '../core/errors';
+import type { BenchFlags } from './command';
+import { DEFAULT_OUT } from './paths';
+import type { Tool } from './tools';
+
+function counts(value: string): number[] {
+  const n = value.split(',').map((s) => s.trim());
+  if (!n.every((s) => /^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 180)) {
+    throw new TsrunError('USAGE', `bench: --hosts ${JSON.stringify(value)} is not a list of host counts`, { expected: 'numbers from 1 to 180, comma separated, e.g. 10,50' });
+  }
+  return [...new Set(n.map(Number))].sort((a, b) => a - b);
+}
+
+function reps(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 20) {
+    throw new TsrunError('USAGE', `bench: --reps ${JSON.stringify(value)} is out of range`, { expected: 'a whole number from 1 to 20' });
+  }
+  return Number(value);
+}
+
+function tools(value: string): Tool[] {
+  const t = value.split(',').map((s) => s.trim());
+  if (!t.length || !t.every((x) => x === 'tsrun' || x === 'ansible')) {
+    throw new TsrunError('USAGE', `bench: --tools ${JSON.stringify(value)} names an unknown tool`, { expected: 'tsrun, ansible or tsrun,ansible' });
+  }
+  return [...new Set(t as Tool[])];
+}
+
+/** Adds `tsrun bench`: tsrun against ansible-playbook and a raw ssh floor on light lab hosts, with a report. */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('benchmark tsrun against ansible-playbook and a raw ssh floor on light lab hosts (root, Linux)')
+    .option('--hosts <counts>', 'host counts, comma separated', counts, [10, 50])
+    .option('--reps <n>', 'repetitions of every case', reps, 3)
+    .option('--tools <list>', 'controllers to compare: tsrun,ansible', tools, ['tsrun', 'ansible'] as Tool[])
+    .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')
+    .option('--out <dir>', 'where results.md, results.json and chart.svg go', DEFAULT_OUT)
+    .action(async (o: BenchFlags) => {
+      // loaded on use, like the lab: playbook runs should not pay for the benchmark's modules at start-up
+      const { benchCommand } = await import('./command');
+      await benchCommand(o);
+    });
+}

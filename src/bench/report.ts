@@ -1,0 +1,81 @@
+import type { BenchResults, Case, Machine, Row, Sample } from './types';
+
+/** The median of a non-empty list (mean of the two middle values for an even count). */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+const CASES: Case[] = ['first', 'rerun', 'check'];
+
+/** Medians per host count and case; the floor is the same for every case of a host count. */
+export function summarise(samples: Sample[]): Row[] {
+  const rows: Row[] = [];
+  const counts = [...new Set(samples.map((s) => s.hosts))].sort((a, b) => a - b);
+  const med = (pick: (s: Sample) => boolean, value: (s: Sample) => number | undefined) => {
+    const v = samples.filter(pick).map(value).filter((x): x is number => x !== undefined);
+    return v.length ? median(v) : undefined;
+  };
+  for (const hosts of counts) {
+    const floor = med((s) => s.hosts === hosts && s.tool === 'floor', (s) => s.seconds);
+    for (const c of CASES) {
+      const of = (tool: string) => (s: Sample) => s.hosts === hosts && s.case === c && s.tool === tool;
+      const tsrun = med(of('tsrun'), (s) => s.seconds);
+      const ansible = med(of('ansible'), (s) => s.seconds);
+      if (tsrun === undefined && ansible === undefined) continue;
+      rows.push({
+        hosts,
+        case: c,
+        tsrun,
+        ansible,
+        floor,
+        ansibleOverTsrun: tsrun && ansible ? ansible / tsrun : undefined,
+        tsrunOverFloor: tsrun && floor ? tsrun / floor : undefined,
+        tsrunRssMb: med(of('tsrun'), (s) => s.peakRssMb),
+        ansibleRssMb: med(of('ansible'), (s) => s.peakRssMb),
+      });
+    }
+  }
+  return rows;
+}
+
+const CASE_NAMES: Record<Case, string> = { first: 'first run', rerun: 'idempotent re-run', check: '--check (converged)' };
+
+function num(v: number | undefined, digits: number, suffix = ''): string {
+  return v === undefined ? '-' : `${v.toFixed(digits)}${suffix}`;
+}
+
+/** One line naming the machine, for the README and results.md. */
+export function machineLine(m: Machine): string {
+  return `${m.date.slice(0, 10)}, ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB RAM, Node ${m.node}, Linux ${m.kernel}, ${m.ansible}`;
+}
+
+/** The results as Markdown: the machine, then the table of medians and ratios. */
+export function markdown(r: BenchResults): string {
+  const head = [
+    '| hosts | case | tsrun s | Ansible s | floor s | Ansible / tsrun | tsrun / floor | tsrun peak RSS | Ansible peak RSS |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  const lines = r.rows.map((row: Row) =>
+    [
+      row.hosts,
+      CASE_NAMES[row.case],
+      num(row.tsrun, 2),
+      num(row.ansible, 2),
+      num(row.floor, 2),
+      num(row.ansibleOverTsrun, 1, 'x'),
+      num(row.tsrunOverFloor, 1, 'x'),
+      num(row.tsrunRssMb, 0, ' MB'),
+      num(row.ansibleRssMb, 0, ' MB'),
+    ].join(' | '),
+  );
+  return [
+    `Machine: ${machineLine(r.machine)}.`,
+    `Medians of ${r.reps} repetition${r.reps === 1 ? '' : 's'}; light lab hosts (sshd in a network namespace), forks = host count.`,
+    '',
+    ...head,
+    ...lines.map((l) => `| ${l} |`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,46 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { chartSvg } from './chart';
+import { machineLine, markdown, summarise } from './report';
+import type { BenchResults, Machine, Sample } from './types';
+import { DEFAULT_OUT, REPO_ROOT } from './paths';
+
+const README = join(REPO_ROOT, 'README.md');
+const BEGIN = '<!-- bench:begin -->';
+const END = '<!-- bench:end -->';
+
+/** The machine this run is on. */
+export async function machine(): Promise<Machine> {
+  const a = await execa('ansible-playbook', ['--version'], { reject: false });
+  return {
+    date: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.versions.node,
+    kernel: release(),
+    ansible: a.exitCode === 0 ? a.stdout.split('\n')[0].replace(/^ansible-playbook \[(.*)\]$/, 'ansible-$1') : 'ansible not found',
+  };
+}
+
+/**
+ * Saves results.json, results.md and chart.svg in `out`; when `out` is the repository's bench-results, the
+ * README's table between the bench markers is replaced by the new one.
+ */
+export function saveResults(out: string, m: Machine, hostCounts: number[], reps: number, samples: Sample[]): BenchResults {
+  const results: BenchResults = { machine: m, hostCounts, reps, rows: summarise(samples), samples };
+  mkdirSync(out, { recursive: true });
+  const md = markdown(results);
+  writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(out, 'results.md'), `# tsrun benchmark\n\n${md}\n![chart](chart.svg)\n`);
+  writeFileSync(join(out, 'chart.svg'), chartSvg(results.rows, `20-task playbook, median seconds (log scale); ${machineLine(m).split(',')[0]}`));
+  if (out === DEFAULT_OUT && existsSync(README)) {
+    const text = readFileSync(README, 'utf8');
+    const a = text.indexOf(BEGIN);
+    const b = text.indexOf(END);
+    if (a >= 0 && b > a) writeFileSync(README, `${text.slice(0, a + BEGIN.length)}\n${md}\n${text.slice(b)}`);
+  }
+  return results;
+}

@@ -1,0 +1,48 @@
+import type { Tool } from './tools';
+
+/** The benchmark's cases: fresh hosts, the idempotent re-run, and `--check` on converged hosts. */
+export type Case = 'first' | 'rerun' | 'check';
+
+/** One timed run. The raw floor has tool `floor` and case `floor`. */
+export interface Sample {
+  tool: Tool | 'floor';
+  case: Case | 'floor';
+  hosts: number;
+  rep: number;
+  seconds: number;
+  /** Peak RSS of the controller's process tree, MB (not measured for the floor's ssh clients). */
+  peakRssMb?: number;
+}
+
+/** One line of the table: medians for a host count and case, and the ratios the targets are about. */
+export interface Row {
+  hosts: number;
+  case: Case;
+  tsrun?: number;
+  ansible?: number;
+  floor?: number;
+  ansibleOverTsrun?: number;
+  tsrunOverFloor?: number;
+  tsrunRssMb?: number;
+  ansibleRssMb?: number;
+}
+
+/** The machine a result came from. */
+export interface Machine {
+  date: string;
+  cpus: number;
+  cpuModel: string;
+  memoryGb: number;
+  node: string;
+  kernel: string;
+  ansible: string;
+}
+
+/** Everything one `tsrun bench` run measured: saved as results.json. */
+export interface BenchResults {
+  machine: Machine;
+  hostCounts: number[];
+  reps: number;
+  rows: Row[];
+  samples: Sample[];
+}
