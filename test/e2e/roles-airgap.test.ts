@@ -80,6 +80,7 @@ describe.sequential('playbooks/airgap.yml in the lab', () => {
     expect(failuresByHost(run)).toEqual(zero);
     const explain = nodes.map((h) => `${h}: check [${changedTasks(check, h).join('; ')}]\n   real [${changedTasks(run, h).join('; ')}]`).join('\n');
     expect(changedByHost(check), explain).toEqual(changedByHost(run));
+    for (const h of nodes) expect(changedTasks(check, h), h).toEqual(changedTasks(run, h));
 
     const state = () => Promise.all(nodes.map((h) => sh(lab, h, 'systemctl show docker -p MainPID -p ActiveEnterTimestampMonotonic')));
     const running = await state();

@@ -115,6 +115,7 @@ describe.sequential('playbooks/l7-lb.yml in the lab', () => {
     expect(changedByHost(check), `check [${changedTasks(check, 'lb1').join('; ')}]\nreal [${changedTasks(run, 'lb1').join('; ')}]`).toEqual(
       changedByHost(run),
     );
+    expect(changedTasks(check, 'lb1')).toEqual(changedTasks(run, 'lb1'));
 
     const pid = await sh(lab, 'lb1', 'systemctl show nginx -p MainPID -p ExecMainStartTimestampMonotonic; md5sum /etc/nginx/nginx.conf');
     const again = await playbook(l7, lab.inventoryPath, '--json');

@@ -82,6 +82,8 @@ describe.sequential('playbooks/site.yml in the lab', () => {
     expect(failuresByHost(first)).toEqual(Object.fromEntries(hosts().map((h) => [h, 0])));
     const explain = hosts().map((h) => `${h}: check [${changedTasks(check, h).join('; ')}]\n   real [${changedTasks(first, h).join('; ')}]`).join('\n');
     expect(changedByHost(check), explain).toEqual(changedByHost(first));
+    // not only the counts: the very tasks (and handlers) that change
+    for (const h of hosts()) expect(changedTasks(check, h), h).toEqual(changedTasks(first, h));
     for (const h of hosts()) expect(first.stats[h].changed, h).toBeGreaterThan(0);
   });
 
@@ -259,6 +261,7 @@ describe.sequential('playbooks/site.yml in the lab', () => {
     timings.push(`proxy-env absent ${run.seconds.toFixed(1)} s`);
     expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
     expect(changedByHost(check)).toEqual(changedByHost(run));
+    for (const h of hosts()) expect(changedTasks(check, h), h).toEqual(changedTasks(run, h));
     for (const h of hosts()) {
       // Packages installed since then may have added files of their own (docker.io brings needrestart's apt hook):
       // each extra path must belong to a package; with those left out, the listing is the one from before.
