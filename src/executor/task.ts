@@ -34,7 +34,17 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
       const out = await runOnce(pc, task, host, inh, base, where);
       return finish(pc, task, host, inh, base, where, done, out, noLog);
     }
-    const items = expand(task.kw.loop, base, where);
+    let items: unknown;
+    try {
+      items = expand(task.kw.loop, base, where);
+    } catch (err) {
+      // As Ansible: an undefined variable in the loop is raised only after the conditional, so a task that `when`
+      // skips (e.g. imported under a false condition) may loop over variables that only exist when it runs.
+      if (err instanceof TsrunError && err.code === 'UNDEFINED' && inh.when.length && whenIsFalse(inh.when, base, where)) {
+        return done('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+      }
+      throw err;
+    }
     if (!Array.isArray(items)) {
       throw new TsrunError('SCHEMA', `"loop" must give a list, got ${typeof items}`, { location: task.loc, task: task.name, expected: 'loop: [a, b] or loop: "{{ a_list }}"' });
     }
@@ -75,6 +85,15 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     if (err instanceof UnreachableError) return done('unreachable', { unreachable: true, msg: err.message }, { msg: err.message });
     const msg = err instanceof TsrunError ? formatError(err) : err instanceof Error ? err.message : String(err);
     return done('failed', { failed: true, msg: noLog ? CENSORED : msg }, { msg: noLog ? CENSORED : msg });
+  }
+}
+
+/** True when the conditions are false without a loop item; false when they hold or need the item to be evaluated. */
+function whenIsFalse(when: Inherited['when'], vars: Record<string, unknown>, where: Where): boolean {
+  try {
+    return !holds(when, vars, where);
+  } catch {
+    return false;
   }
 }
 

@@ -15,7 +15,7 @@ const MODULES = new Set([
 /** Names the runner itself provides: inventory, facts, loop variables. */
 const RUNNER_NAMES = new Set([
   'groups', 'hostvars', 'inventory_hostname', 'item', 'ansible_host', 'ansible_hostname',
-  'ansible_distribution_release',
+  'ansible_distribution_release', 'ansible_check_mode',
 ]);
 
 const yamlFiles = [...walk(join(ROOT, 'roles')), ...walk(join(ROOT, 'playbooks'))].filter((f) => f.endsWith('.yml'));
