@@ -13,7 +13,8 @@ export function lazyVars(raw: Record<string, unknown>, where: Where): Record<str
   const out: Record<string, unknown> = {};
   const resolving = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
-    if (!hasTemplate(value)) {
+    // hostvars reads every host's variables: walking it for templates would cost hosts x hosts per task
+    if (key === 'hostvars' || !hasTemplate(value)) {
       out[key] = value;
       continue;
     }
