@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { quote } from '../../connection/shell';
 import type { ModuleContext } from '../types';
 import { sh } from './exec';
@@ -67,7 +68,8 @@ const TYPES: Record<string, FileType> = { 'regular file': 'file', 'regular empty
 
 /** The POSIX sh (plus GNU coreutils) script that prints one `key=value` record per requested path. */
 export function probeScript(requests: readonly ProbeRequest[]): string {
-  const parts = ['LC_ALL=C; export LC_ALL', 'echo "user=$(id -un)"', 'echo "group=$(id -gn)"'];
+  // `id` once: "uid=0(root) gid=0(root) groups=..." names both the user and the group
+  const parts = ['LC_ALL=C; export LC_ALL', 'echo "id=$(id)"'];
   // builtins where they do: every external command is a fork and an exec on the host, per path and per task
   requests.forEach((r, i) => {
     const fmt = `'%F|%a|%u|%g|%U|%G|%s|%Y|%i|%d'`;
@@ -83,11 +85,10 @@ export function probeScript(requests: readonly ProbeRequest[]): string {
       `echo "stat=$st"`,
       `if [ -L "$p" ]; then echo "link=$(readlink -- "$p" | base64 -w0)"; echo "real=$(readlink -f -- "$p" | base64 -w0)"; fi`,
       `if [ -f "$p" ] && [ -r "$p" ]; then`,
-      r.checksum ? `set -- $(sha1sum < "$p"); echo "sha1=$1"` : ':',
-      // the size is stat's 7th field
+      // the size is stat's 7th field; a file whose content comes back gets its checksum on the controller
       limit !== undefined
-        ? `IFS='|'; set -- $st; unset IFS; if [ ${limit} -lt 0 ] || [ "$7" -le ${limit} ]; then printf content=; base64 -w0 < "$p"; echo; fi`
-        : ':',
+        ? `IFS='|'; set -- $st; unset IFS; if [ ${limit} -lt 0 ] || [ "$7" -le ${limit} ]; then printf content=; base64 -w0 < "$p"; echo;${r.checksum ? ' else set -- $(sha1sum < "$p"); echo "sha1=$1";' : ''} fi`
+        : r.checksum ? `set -- $(sha1sum < "$p"); echo "sha1=$1"` : ':',
       'fi',
       r.tree ? `if [ -d "$p" ]; then find "$p" -mindepth 1 -printf 'tree=%y|%m|%U|%G|%u|%g|%p\\n'; fi` : ':',
       'fi',
@@ -114,7 +115,10 @@ export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): P
     const key = line.slice(0, eq);
     const value = line.slice(eq + 1);
     if (!cur) {
-      if (key === 'user' || key === 'group') out[key] = value;
+      if (key === 'id') {
+        out.user = /uid=\d+\(([^)]*)\)/.exec(value)?.[1] ?? '';
+        out.group = /gid=\d+\(([^)]*)\)/.exec(value)?.[1] ?? '';
+      }
       continue;
     }
     if (key === 'parent') cur.parentExists = true;
@@ -127,7 +131,10 @@ export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): P
     } else if (key === 'link') cur.linkTarget = b64(value);
     else if (key === 'real') cur.realPath = b64(value);
     else if (key === 'sha1') cur.checksum = value;
-    else if (key === 'content') cur.content = Buffer.from(value, 'base64');
+    else if (key === 'content') {
+      cur.content = Buffer.from(value, 'base64');
+      if (requests[out.files.length - 1].checksum) cur.checksum = createHash('sha1').update(cur.content).digest('hex');
+    }
     else if (key === 'tree') out.tree[out.tree.length - 1].push(parseTree(value));
   }
   return out;
