@@ -1,18 +1,11 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commonArgs, runCommand } from './sys/run-command';
+import { commonArgs, runCommand, type CommandArgsBase } from './sys/run-command';
 import { splitWords } from './sys/words';
 import type { Module } from './types';
 
-interface CommandArgs {
-  cmd?: string;
+interface CommandArgs extends CommandArgsBase {
   argv?: string[];
-  creates?: string;
-  removes?: string;
-  chdir?: string;
-  stdin?: string;
-  stdin_add_newline: boolean;
-  strip_empty_ends: boolean;
 }
 
 /** Runs a program with arguments, without a shell: `|`, `>`, `;` and `$VAR` are passed literally. */

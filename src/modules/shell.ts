@@ -1,17 +1,10 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commonArgs, runCommand } from './sys/run-command';
+import { commonArgs, runCommand, type CommandArgsBase } from './sys/run-command';
 import type { Module } from './types';
 
-interface ShellArgs {
-  cmd?: string;
+interface ShellArgs extends CommandArgsBase {
   executable?: string;
-  creates?: string;
-  removes?: string;
-  chdir?: string;
-  stdin?: string;
-  stdin_add_newline: boolean;
-  strip_empty_ends: boolean;
 }
 
 /** Runs a command line through a shell (/bin/sh unless `executable` says otherwise). */

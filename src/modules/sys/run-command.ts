@@ -13,6 +13,17 @@ export const commonArgs: ArgSpec = {
   strip_empty_ends: { type: 'bool', default: true, description: 'Strip trailing newlines from stdout and stderr.' },
 };
 
+/** The arguments `command` and `shell` share, after validation. */
+export interface CommandArgsBase {
+  cmd?: string;
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  stdin?: string;
+  stdin_add_newline: boolean;
+  strip_empty_ends: boolean;
+}
+
 /** What to run: the script text for `sh -c`, and `cmd` as the result should show it. */
 export interface Invocation {
   script: string;
