@@ -26,9 +26,14 @@ export class HostRun {
     return !this.failed && !this.unreachable && !this.ended;
   }
 
+  /** The gathered facts without their `ansible_` prefix, as `ansible_facts` shows them. */
+  ansibleFacts(): Record<string, unknown> {
+    return stripPrefix(this.facts);
+  }
+
   /** What `hostvars[name]` shows other hosts: inventory variables, facts, set_fact and registered results. */
   visibleVars(): Record<string, unknown> {
-    return { ...this.inventoryVars, ...this.facts, ansible_facts: stripPrefix(this.facts), ...this.hostFacts };
+    return { ...this.inventoryVars, ...this.facts, ansible_facts: this.ansibleFacts(), ...this.hostFacts };
   }
 }
 

@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsrunError } from '../core/errors';
 import { loadTaskFile } from '../playbook/tasks';
-import { RoleLoader, roleSearchPath } from '../playbook/roles';
+import { roleHandlers, RoleLoader, roleSearchPath } from '../playbook/roles';
 import type { TaskDef } from '../playbook/types';
 import type { PlayContext } from './context';
 import type { HostResult } from './events';
@@ -145,25 +145,28 @@ async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], pare
   for (const h of hosts) {
     const vars = hostTaskVars(pc.pv, h, task.scope.roleUse, inh.vars);
     const where = { task: task.name, location: task.loc };
-    if (task.kw.when && !holds([...inh.when, ...task.kw.when], vars, where)) continue;
-    if (inh.when.length && !holds(inh.when, vars, where)) continue;
+    const conditions = [...inh.when, ...(task.kw.when ?? [])];
+    if (conditions.length && !holds(conditions, vars, where)) continue;
     const args = expand(task.args, vars, where) as Record<string, unknown>;
     const key = JSON.stringify(args);
     groups.set(key, [...(groups.get(key) ?? []), h]);
   }
   for (const [key, group] of groups) {
     const args = JSON.parse(key) as Record<string, unknown>;
+    const roles = new RoleLoader(roleSearchPath(pc.pv.play.dir));
     let tasks: TaskDef[];
     if (task.kind === 'include_tasks') {
       const file = String(args.file ?? args._raw_params ?? '');
       const base = task.scope.roleUse ? `${task.scope.roleUse.role.path}/tasks` : task.scope.dir;
-      tasks = loadTaskFile(isAbsolute(file) ? file : resolve(base, file), { roleUse: task.scope.roleUse }, new RoleLoader(roleSearchPath(pc.pv.play.dir)), task.loc);
+      tasks = loadTaskFile(isAbsolute(file) ? file : resolve(base, file), { roleUse: task.scope.roleUse }, roles, task.loc);
     } else {
-      const roles = new RoleLoader(roleSearchPath(pc.pv.play.dir));
       const use = roles.use(String(args.name), (args.vars as Record<string, unknown>) ?? {}, dirname(task.loc.file), task.loc);
       tasks = roles.tasks(use, typeof args.tasks_from === 'string' ? args.tasks_from : 'main', task.loc);
-      pc.pv.play.handlers.push(...roles.uses.flatMap((u) => u.role.handlers.map((hd) => ({ ...hd, scope: { ...hd.scope, roleUse: u } }))));
+      // an included role's handlers join the play's, once
+      const known = new Set(pc.pv.play.handlers.map((h) => h.scope.roleUse?.role.path));
+      pc.pv.play.handlers.push(...roleHandlers(roles.uses.filter((u) => !known.has(u.role.path))));
     }
-    await runTasks(pc, tasks, group, { ...inh, vars: { ...inh.vars, ...(task.kw.vars ?? {}) } });
+    // inh already carries the include's own vars
+    await runTasks(pc, tasks, group, inh);
   }
 }

@@ -34,7 +34,7 @@ export function taskVars(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefin
     ...roleUse?.params,
     ...pv.extraVars,
     ...pv.magic,
-    ansible_facts: host.visibleVars().ansible_facts,
+    ansible_facts: host.ansibleFacts(),
     inventory_hostname: host.name,
     inventory_hostname_short: host.name.split('.')[0],
     role_name: roleUse?.role.name,

@@ -1,6 +1,6 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commonArgs, runCommand, type CommandArgsBase } from './sys/run-command';
+import { commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
 import { splitWords } from './sys/words';
 import type { Module } from './types';
 
@@ -28,16 +28,8 @@ export const command: Module<CommandArgs> = {
     }
     const words = args.argv ?? splitWords(args.cmd!);
     if (words.length === 0) throw new TsrunError('SCHEMA', 'command: the command is empty', { expected: 'a program to run' });
-    return runCommand(ctx, {
-      // A first word such as FOO=1 must stay a program name, never become a shell assignment.
-      script: `exec ${words.map((w, i) => (i === 0 && w.includes('=') ? `'${w.replace(/'/g, `'\\''`)}'` : quote(w))).join(' ')}`,
-      shown: words,
-      creates: args.creates,
-      removes: args.removes,
-      chdir: args.chdir,
-      stdin: args.stdin,
-      stdinNewline: args.stdin_add_newline,
-      strip: args.strip_empty_ends,
-    });
+    // A first word such as FOO=1 must stay a program name, never become a shell assignment.
+    const script = `exec ${words.map((w, i) => (i === 0 && w.includes('=') ? `'${w.replace(/'/g, `'\\''`)}'` : quote(w))).join(' ')}`;
+    return runCommand(ctx, invocation(args, script, words));
   },
 };

@@ -1,6 +1,6 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commonArgs, runCommand, type CommandArgsBase } from './sys/run-command';
+import { commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
 import type { Module } from './types';
 
 interface ShellArgs extends CommandArgsBase {
@@ -22,15 +22,6 @@ export const shell: Module<ShellArgs> = {
   examples: '- shell: ps aux | grep nginx > /tmp/ps.txt\n- shell:\n    cmd: set -o pipefail; curl -s x | tar xz\n    executable: /bin/bash',
   async run(ctx, args) {
     if (!args.cmd?.trim()) throw new TsrunError('SCHEMA', 'shell: the command is empty', { expected: 'a command line' });
-    return runCommand(ctx, {
-      script: `exec ${quote(args.executable ?? '/bin/sh')} -c ${quote(args.cmd)}`,
-      shown: args.cmd,
-      creates: args.creates,
-      removes: args.removes,
-      chdir: args.chdir,
-      stdin: args.stdin,
-      stdinNewline: args.stdin_add_newline,
-      strip: args.strip_empty_ends,
-    });
+    return runCommand(ctx, invocation(args, `exec ${quote(args.executable ?? '/bin/sh')} -c ${quote(args.cmd)}`, args.cmd));
   },
 };

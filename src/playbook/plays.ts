@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsrunError, type SourceLocation } from '../core/errors';
 import { didYouMean } from '../modules/args';
 import { itemLocation, keyLocation, loadYaml, locationOf } from '../yaml/load';
-import { roleRef, RoleLoader, roleSearchPath } from './roles';
+import { roleHandlers, roleRef, RoleLoader, roleSearchPath } from './roles';
 import { parseTasks } from './tasks';
 import type { Play, TaskDef, TaskKeywords } from './types';
 
@@ -68,7 +68,7 @@ function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation
     maxFailPercentage: typeof map.max_fail_percentage === 'number' ? map.max_fail_percentage : undefined,
     anyErrorsFatal: map.any_errors_fatal === true,
     sections,
-    handlers: [...roles.uses.flatMap((u) => u.role.handlers.map((h) => ({ ...h, scope: { ...h.scope, roleUse: u } }))), ...playHandlers],
+    handlers: [...roleHandlers(roles.uses), ...playHandlers],
     roles: roles.uses,
     loc,
     dir,

@@ -82,6 +82,16 @@ export class RoleLoader {
   }
 }
 
+/** The handlers of the given role uses, each bound to its use (for the role's files and variables); a role used twice gives its handlers once. */
+export function roleHandlers(uses: readonly RoleUse[]): TaskDef[] {
+  const seen = new Set<string>();
+  return uses.flatMap((u) => {
+    if (seen.has(u.role.path)) return [];
+    seen.add(u.role.path);
+    return u.role.handlers.map((h) => ({ ...h, scope: { ...h.scope, roleUse: u } }));
+  });
+}
+
 /** Reads a role reference: `name`, `{role: name, vars...}` or `{name: x, ...params}`. */
 export function roleRef(ref: unknown, loc: SourceLocation): { name: string; params: Record<string, unknown>; keywords: Record<string, unknown> } {
   if (typeof ref === 'string') return { name: ref, params: {}, keywords: {} };

@@ -72,6 +72,14 @@ function delta(ms: number): string {
   return `${Math.floor(s / 3600)}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}.${String(Math.round((ms % 1000) * 1000)).padStart(6, '0')}`;
 }
 
+/** The invocation for a script, with the guard, directory and stdin the task's arguments ask for. */
+export function invocation(args: CommandArgsBase, script: string, shown: unknown): Invocation {
+  return {
+    script, shown, creates: args.creates, removes: args.removes, chdir: args.chdir,
+    stdin: args.stdin, stdinNewline: args.stdin_add_newline, strip: args.strip_empty_ends,
+  };
+}
+
 /** Runs a command with Ansible's command/shell semantics: guard, chdir, stdin, rc, timing, check mode. */
 export async function runCommand(ctx: ModuleContext, inv: Invocation): Promise<ModuleResult> {
   const mark = marker();

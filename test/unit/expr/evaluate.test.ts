@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TsrunError } from '../../../src/core/errors';
+import { failure } from '../helpers/failure';
 import { evaluate, isTrue } from '../../../src/expr/index';
 
 const vars = {
@@ -118,15 +118,6 @@ describe('isTrue', () => {
   });
 });
 
-function failure(fn: () => unknown): TsrunError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TsrunError);
-    return err as TsrunError;
-  }
-  throw new Error('expected an error');
-}
 
 const where = { task: 'restart app', location: { file: 'play.yml', line: 7, col: 13 } };
 

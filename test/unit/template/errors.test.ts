@@ -2,21 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TsrunError } from '../../../src/core/errors';
+import { failure } from '../helpers/failure';
 import { render, renderFile } from '../../../src/template/index';
 
 const where = { task: 'configure nginx', location: { file: 'site.yml', line: 10, col: 12 } };
 const vars = { app: { name: 'web' }, nodes: ['a'], port: 80, text: 'x' };
 
-function failure(fn: () => unknown): TsrunError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TsrunError);
-    return err as TsrunError;
-  }
-  throw new Error('expected an error');
-}
 
 /** [template, code, message pattern, line, col] with the template at site.yml:10:12. */
 const cases: [string, string, RegExp, number, number][] = [
