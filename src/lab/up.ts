@@ -128,11 +128,16 @@ async function startLab(state: LabState, base: string, log: Log): Promise<void> 
 
 /**
  * sshd answers before systemd has finished booting, and until then pam_nologin refuses every user but root.
- * Waits for the boot to finish; a host that boots "degraded" is usable, and its failed units are logged.
+ * Waits for the boot to finish. On a loaded machine a boot unit sometimes fails once (seen: journal flush,
+ * user sessions, utmp); those are started again once, since a host without systemd-user-sessions refuses
+ * every non-root login. A host still "degraded" after that is usable, and its failed units are logged.
  */
 async function waitForBoot(info: LabInfo, name: string, address: string, log: Log): Promise<void> {
   const ssh = ['-q', '-i', info.keyPath, '-o', `UserKnownHostsFile=${info.knownHostsPath}`, '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', `root@${address}`];
-  const state = (await sh('timeout', ['120', 'ssh', ...ssh, 'systemctl is-system-running --wait'], { allowFail: true })).trim();
+  const settle = async () => (await sh('timeout', ['120', 'ssh', ...ssh, 'systemctl is-system-running --wait'], { allowFail: true })).trim();
+  if ((await settle()) === 'running') return;
+  await sh('ssh', [...ssh, 'failed=$(systemctl --failed --no-legend --plain | cut -d" " -f1); systemctl reset-failed; [ -z "$failed" ] || systemctl restart $failed'], { allowFail: true });
+  const state = await settle();
   if (state === 'running') return;
   const failed = (await sh('ssh', [...ssh, 'systemctl --failed --no-legend --plain'], { allowFail: true })).trim();
   log(`lab: ${name} booted ${state || 'without answering'}${failed ? `; failed units: ${failed.replace(/\s+/g, ' ')}` : ''}`);
