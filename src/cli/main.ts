@@ -6,6 +6,7 @@ import { registerInventoryCommand } from './inventory';
 import { registerPlaybookCommand } from './playbook';
 import { registerLabCommands } from '../lab/cli';
 import { registerBenchCommand } from '../bench/index';
+import { registerDriftCommand } from '../drift/command';
 
 /** Entry point: runs the command line and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerPlaybookCommand(program, (c) => (exit = c));
+  registerDriftCommand(program, (c) => (exit = c));
   registerInventoryCommand(program);
   registerLabCommands(program);
   registerBenchCommand(program);

@@ -3,7 +3,7 @@ import { runPlaybook } from '../executor/playbook';
 import type { Reporter } from '../executor/events';
 import { JsonReporter } from '../output/json';
 import { PlainReporter } from '../output/plain';
-import { EXIT } from './exit-codes';
+import { EXIT, pendingExit } from './exit-codes';
 import { parseExtraVars } from './extra-vars';
 import { askSecret } from './prompt';
 
@@ -30,6 +30,7 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
     .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
+    .option('--detailed-exitcode', `exit ${EXIT.PENDING} when every host succeeded and something changed (with --check: would change)`)
     .action(async (files: string[], o) => {
       // listr2 is loaded only for a terminal (one with a width: a zero-column pty gets plain lines)
       const reporter: Reporter = o.json ? new JsonReporter() : process.stdout.isTTY && process.stdout.columns > 0 ? new (await import('../output/tty')).TtyReporter(o.verbose) : new PlainReporter(undefined, o.verbose);
@@ -52,9 +53,11 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
         },
       };
       let code: number = EXIT.OK;
+      let changed = false;
       try {
         for (const file of files) {
           const summary = await runPlaybook(file, opts);
+          changed ||= Object.values(summary.stats).some((s) => s.changed > 0);
           if (summary.failed) code = EXIT.FAILED_HOSTS;
           else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;
           if (code !== EXIT.OK) break;
@@ -62,6 +65,6 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
       } finally {
         await reporter.close();
       }
-      setExit(code);
+      setExit(pendingExit(code, changed, Boolean(o.detailedExitcode)));
     });
 }
