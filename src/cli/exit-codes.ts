@@ -13,7 +13,7 @@ export const EXIT = {
   BAD_INPUT: 4,
   /** Bad command line. */
   USAGE: 5,
-  /** With --detailed-exitcode (and `tsrun drift`): every host succeeded and at least one task changed or would change. */
+  /** With --detailed-exitcode (and `tsrun drift`): every host succeeded and at least one task changed, would change, or is unknown. */
   PENDING: 6,
 } as const;
 

@@ -55,7 +55,7 @@ export function registerDriftCommand(program: Command, setExit: (code: number) =
       try {
         for (const file of files) {
           const summary = await runPlaybook(file, opts);
-          changed ||= Object.values(summary.stats).some((s) => s.changed > 0);
+          changed ||= Object.values(summary.stats).some((s) => s.changed > 0 || s.unknown > 0);
           if (summary.failed) code = EXIT.FAILED_HOSTS;
           else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;
         }

@@ -2,10 +2,15 @@ import type { HostResult, Reporter, RunEvent } from '../executor/events';
 
 /** What drift found on one host. */
 export interface HostDrift {
-  /** in-sync: nothing would change; drifted: some task would change; failed/unreachable: the check could not finish. */
-  state: 'in-sync' | 'drifted' | 'failed' | 'unreachable';
+  /**
+   * in-sync: nothing would change; drifted: some task would change; unknown: nothing predicted to change, but some
+   * task's outcome cannot be known in check mode; failed/unreachable: the check could not finish.
+   */
+  state: 'in-sync' | 'drifted' | 'unknown' | 'failed' | 'unreachable';
   /** The tasks that would change, with what they would do. */
   pending: { task: string; msg?: string }[];
+  /** The tasks whose outcome cannot be predicted, with why. */
+  unknown: { task: string; msg?: string }[];
   /** Why the check could not finish on this host. */
   error?: string;
 }
@@ -31,7 +36,7 @@ export class DriftReporter implements Reporter {
 
   private of(host: string): HostDrift {
     let d = this.hosts.get(host);
-    if (!d) this.hosts.set(host, (d = { state: 'in-sync', pending: [] }));
+    if (!d) this.hosts.set(host, (d = { state: 'in-sync', pending: [], unknown: [] }));
     return d;
   }
 
@@ -41,7 +46,10 @@ export class DriftReporter implements Reporter {
     else if (r.status === 'failed' && !r.ignored) Object.assign(d, { state: 'failed', error: `${task}: ${r.msg ?? 'failed'}` });
     else if (r.status === 'changed') {
       d.pending.push({ task, msg: r.msg });
-      if (d.state === 'in-sync') d.state = 'drifted';
+      if (d.state === 'in-sync' || d.state === 'unknown') d.state = 'drifted';
+    } else if (r.status === 'unknown') {
+      d.unknown.push({ task, msg: r.msg });
+      if (d.state === 'in-sync') d.state = 'unknown';
     }
   }
 
@@ -51,9 +59,13 @@ export class DriftReporter implements Reporter {
     const out = ['', 'DRIFT'];
     for (const [host, d] of this.hosts) {
       const n = d.pending.length;
-      const head = d.state === 'in-sync' ? 'in sync' : d.state === 'drifted' ? `drifted: ${n} change${n === 1 ? '' : 's'} pending` : `${d.state}: ${d.error ?? ''}`;
+      const u = d.unknown.length ? `${d.state === 'unknown' ? '' : ', '}${d.unknown.length} unknown` : '';
+      const head = d.state === 'in-sync' ? 'in sync'
+        : d.state === 'drifted' ? `drifted: ${n} change${n === 1 ? '' : 's'} pending${u}`
+          : d.state === 'unknown' ? `unknown: nothing predicted to change, ${u}` : `${d.state}: ${d.error ?? ''}`;
       out.push(`${host.padEnd(width)} : ${head}`);
       for (const p of d.pending) out.push(`${' '.repeat(width)}   - ${p.task}${p.msg ? ` (${p.msg})` : ''}`);
+      for (const p of d.unknown) out.push(`${' '.repeat(width)}   ? ${p.task}${p.msg ? ` (${p.msg})` : ''}`);
     }
     return `${out.join('\n')}\n`;
   }

@@ -1,7 +1,8 @@
 import type { Diff } from '../modules/types';
 
 /** A host's outcome for one task; `ignored` and `rescued` are counted separately in the recap. */
-export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+/** `unknown`: in --check, the outcome depends on what the prediction cannot know (a command's result); msg says why. */
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown';
 
 /** One host's result for one task, as output shows it. */
 export interface HostResult {
@@ -27,6 +28,8 @@ export interface HostStats {
   unreachable: number;
   failed: number;
   skipped: number;
+  /** --check: tasks whose outcome could not be predicted. */
+  unknown: number;
   rescued: number;
   ignored: number;
 }
@@ -49,5 +52,5 @@ export interface Reporter {
 
 /** A fresh set of counts. */
 export function emptyStats(): HostStats {
-  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, unknown: 0, rescued: 0, ignored: 0 };
 }

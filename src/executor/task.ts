@@ -15,6 +15,8 @@ import { evaluate, expand, holds, truthy, type Where } from './render';
 import type { Inherited } from './scope';
 import { extend, hostTaskVars } from './lazy';
 import { OMIT } from './vars';
+import { recordUnknown, unknownInput } from '../predict/depends';
+import { Unpredictable } from '../predict/unknown';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -27,7 +29,16 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     host: host.name, status, result, durationMs: performance.now() - started, ...extra,
   });
   let noLog = false;
+  // --check: a task that reads what an unknown task left is unknown too (the notified host is told, so its handlers say why)
+  const unknown = (reason: string): HostResult => {
+    const notify = (task.kw.notify ?? []).map((n) => String(expand(n, base, where)));
+    recordUnknown(host.model, host.hostFacts, task, reason, notify);
+    for (const n of notify) host.notified.add(n);
+    return done('unknown', { changed: false, unknown: true, msg: reason }, { msg: reason });
+  };
   try {
+    const unknownWhy = pc.opts.check ? unknownInput(host.model, task, inh.when, pc.pv.play.handlers.includes(task)) : undefined;
+    if (unknownWhy) return unknown(unknownWhy);
     noLog = inh.no_log !== undefined && truthy(inh.no_log, base, where);
     if (task.kw.loop === undefined) {
       if (inh.when.length && !holds(inh.when, base, where)) return done('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
@@ -82,6 +93,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     };
     return finish(pc, task, host, inh, base, where, done, aggregate, noLog, true);
   } catch (err) {
+    if (err instanceof Unpredictable) return unknown(err.message);
     if (err instanceof UnreachableError) return done('unreachable', { unreachable: true, msg: err.message }, { msg: err.message });
     const msg = err instanceof TsrunError ? formatError(err) : err instanceof Error ? err.message : String(err);
     return done('failed', { failed: true, msg: noLog ? CENSORED : msg }, { msg: noLog ? CENSORED : msg });
@@ -157,8 +169,10 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
       : delegate ? pc.conns.get(delegate, pc.hosts.get(delegate)?.visibleVars() ?? { ansible_host: delegate })
         : pc.conns.get(host.name, vars);
 
+  const model = check && pc.opts.check ? host.model : undefined;
+  if (model) model.task = task.name;
   const ctx: ModuleContext = {
-    conn, check, diff: true, become, environment, vars,
+    conn, check, diff: true, become, environment, vars, model,
     timeoutMs: timeout ? timeout * 1000 : undefined,
     findFile: (kind, name) => findFile(task, kind, name, pc.pv.play.dir),
     render: (source) => String(expand(source, vars, where)),

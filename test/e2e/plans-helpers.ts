@@ -27,5 +27,5 @@ export function tsrun(...args: string[]) {
 
 /** The JSON events of a --json run. */
 export function events(stdout: string) {
-  return stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l));
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }

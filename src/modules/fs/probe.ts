@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { quote } from '../../connection/shell';
 import type { ModuleContext } from '../types';
 import { sh } from './exec';
+import { overlayProbe } from '../../predict/overlay';
 
 /** What a path is, as `stat` and `find -printf` see it. */
 export type FileType = 'file' | 'directory' | 'link' | 'other';
@@ -148,6 +149,8 @@ function parseTree(value: string): TreeEntry {
 
 /** Reads the state of several paths in one round trip to the host. */
 export async function probe(ctx: ModuleContext, requests: readonly ProbeRequest[]): Promise<ProbeResult> {
+  // --check: earlier tasks' predicted changes come first (the model's read step)
+  if (ctx.model) return overlayProbe(ctx.model, requests, (reqs) => probe({ ...ctx, model: undefined }, reqs));
   const r = await sh(ctx, probeScript(requests), `could not read ${requests.map((q) => q.path).join(', ')}`);
   return parseProbe(r.stdout, requests);
 }
