@@ -15,4 +15,6 @@ export interface RunOptions {
   reporter: Reporter;
   /** Connection settings passed to the SSH layer. */
   connection: SshParamOptions;
+  /** Told the host state each task's read step finds (saved plans record it; `apply` compares it and may throw). */
+  observe?: (host: string, key: string, value: string) => void;
 }

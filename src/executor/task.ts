@@ -173,6 +173,7 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
   if (model) model.task = task.name;
   const ctx: ModuleContext = {
     conn, check, diff: true, become, environment, vars, model,
+    observe: pc.opts.observe && ((key, value) => pc.opts.observe!(host.name, key, value)),
     timeoutMs: timeout ? timeout * 1000 : undefined,
     findFile: (kind, name) => findFile(task, kind, name, pc.pv.play.dir),
     render: (source) => String(expand(source, vars, where)),

@@ -85,6 +85,7 @@ export const apt: Module<AptArgs> = {
     if (!names.length) {
       return { changed: stale, msg: stale ? (ctx.check ? 'apt cache would be updated' : 'apt cache updated') : 'apt cache is fresh', data };
     }
+    if (ctx.observe) for (const [n, p] of Object.entries(st.pkgs)) if (!ctx.model?.packages.has(n)) ctx.observe(`pkg:${n}`, `${p.status} ${p.version ?? ''}`.trim());
     if (ctx.model) st = overlayPackages(ctx.model, st);
     const plan: Plan<AptChange> = planApt(st, { name: specs, state, purge: args.purge }, cache);
     const result: ModuleResult = { changed: plan.changed, diff: plan.diff, msg: plan.msg, data };

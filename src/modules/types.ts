@@ -58,6 +58,8 @@ export interface ModuleContext {
   evaluate(expression: string): unknown;
   /** In a --check run: what earlier tasks would have changed on this host, read before the host and updated by predictions. */
   model?: HostModel;
+  /** Told every piece of host state the read step found (`file:/path`, `pkg:name`, `unit:name`), for saved plans. */
+  observe?(key: string, value: string): void;
 }
 
 /** One module per file, named after its YAML key. */

@@ -37,9 +37,12 @@ function predicted(m: ModelPath, path: string, real: FileState, req: ProbeReques
  */
 export async function overlayProbe(model: HostModel, requests: readonly ProbeRequest[], real: (reqs: readonly ProbeRequest[]) => Promise<ProbeResult>): Promise<ProbeResult> {
   const resolved = requests.map((r) => model.resolve(r.path, Boolean(r.follow)));
-  const r = await real(requests.map((q, i) => ({ ...q, path: resolved[i] })));
+  const r = await real(requests.map((q, i) => ({ ...q, path: resolved[i], realDir: true })));
   const files = requests.map((q, i) => {
     const host = { ...r.files[i], path: q.path };
+    // the host's own links may lead into what the model predicts (a link made before this run, to a file it rewrites)
+    const viaHost = host.realDir === undefined ? resolved[i] : q.follow && host.realPath ? host.realPath : posix.join(host.realDir, posix.basename(resolved[i]));
+    if (viaHost !== resolved[i] && model.lookup(resolved[i]) === undefined) resolved[i] = model.resolve(viaHost, Boolean(q.follow));
     const m = model.lookup(resolved[i]);
     if (!m) return { ...host, parentExists: parentExists(model, resolved[i], host.parentExists) };
     const p = predicted(m, q.path, host, q, r, model);

@@ -30,7 +30,7 @@ describe('drift as an exit code, on lab hosts', () => {
 
     const apply = await tsrun('playbook', '-i', inv(), book, '--detailed-exitcode');
     expect(apply.exitCode).toBe(6); // changes were made
-    expect(await conf('node2')).toBe('port=8080\n');
+    expect(await conf('node2')).toBe('port=8080');
 
     const converged = await tsrun('drift', '-i', inv(), book);
     expect(converged.exitCode).toBe(0);
@@ -46,7 +46,7 @@ describe('drift as an exit code, on lab hosts', () => {
     expect(summary.hosts.node3.state).toBe('in-sync');
     expect(summary.hosts.node2).toMatchObject({ state: 'drifted', pending: [{ task: 'app config' }] });
     // drift never repairs: the hand-made change is still there
-    expect(await conf('node2')).toBe('port=1\n');
+    expect(await conf('node2')).toBe('port=1');
     const plainCheck = await tsrun('playbook', '-i', inv(), book, '--check');
     expect(plainCheck.exitCode).toBe(0); // without the flag, pending changes are not an error
     const detailed = await tsrun('playbook', '-i', inv(), book, '--check', '--detailed-exitcode');

@@ -66,8 +66,9 @@ describe('a check that carries its predictions forward, on lab hosts', () => {
     const a = outcomes(again.stdout);
     const b = outcomes(rerun.stdout);
     expect(a.filter((p, i) => p.status !== 'unknown' && p.status !== b[i].status)).toEqual([]);
-    expect(a.filter((o) => o.status === 'changed').map((o) => o.task)).toEqual(['cron service restarted', 'cron service restarted']);
-  });
+    // the release file and the line fight each other on every run: the check must see that through the host's own link
+    expect([...new Set(a.filter((o) => o.status === 'changed').map((o) => o.task))]).toEqual(['release file', 'a line through the link', 'cron service restarted']);
+  }, 900_000);
 
   it('a template into a directory that nothing creates is unknown, never ok', async () => {
     writeFileSync(join(dir, 'nodir.yml'), '- hosts: node1\n  gather_facts: no\n  tasks:\n    - copy: {content: "x\\n", dest: /srv/hpl-nodir/x.conf}\n');

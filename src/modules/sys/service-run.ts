@@ -45,6 +45,9 @@ export async function runService(ctx: ModuleContext, want: ServiceWant, opt: Sys
   if (!want.name) return { changed: false, msg: notes.join('; ') || (ctx.check ? 'daemon-reload would run' : 'daemon reloaded') };
   const read0 = await read(ctx, want.name, opt);
   if (typeof read0 === 'string') return { changed: false, failed: true, msg: read0 };
+  // a unit an earlier package of the run provides was predicted, not read: the plan does not rest on its absence
+  const fromHost = !ctx.model || (!ctx.model.services.has(want.name) && (read0.exists || ctx.model.installed().length === 0));
+  if (ctx.observe && fromHost) ctx.observe(`unit:${want.name}`, `${read0.exists ? 'loaded' : 'not-found'} ${read0.activeWord} ${read0.enabledWord}`);
   const st = ctx.model ? overlayService(ctx.model, read0, want) : read0;
   if (opt.userScope && st.init !== 'systemd') return { changed: false, failed: true, msg: 'scope=user needs systemd, which is not running on this host' };
   const plan = planService(st, want);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copy } from '../../../src/modules/copy';
@@ -43,6 +43,21 @@ describe('the check model: later steps predict against what earlier ones would c
     expect(predicted).toEqual(real);
     expect(real).toEqual([true, true, true, true, true, true, false, true, true, false, true, true]);
   }, 60_000);
+
+  it('follows the host\'s own links into what the model predicts', async () => {
+    const root = join(dir, 'c');
+    mkdirSync(join(root, 'v1'), { recursive: true });
+    writeFileSync(join(root, 'v1', 'app.txt'), 'v1\npatched\n');
+    symlinkSync(join(root, 'v1'), join(root, 'current'));
+    const seq: [Module<never>, Record<string, unknown>][] = [
+      [copy as Module<never>, { content: 'v1\n', dest: `${root}/v1/app.txt` }],
+      [lineinfile as Module<never>, { path: `${root}/current/app.txt`, line: 'patched' }],
+    ];
+    const ctx = { ...testContext({ check: true }), model: new HostModel() };
+    const predicted: boolean[] = [];
+    for (const [mod, args] of seq) predicted.push((await runModule(mod, ctx, args)).changed);
+    expect(predicted).toEqual([true, true]);
+  });
 
   it('stat reads the predicted file: checksum and mode as the real run would register them', async () => {
     const root = join(dir, 'b');
