@@ -15,6 +15,10 @@ export const EXIT = {
   USAGE: 5,
   /** With --detailed-exitcode (and `tsrun drift`): every host succeeded and at least one task changed, would change, or is unknown. */
   PENDING: 6,
+  /** `tsrun apply`: one or more hosts were refused because their state no longer matches the plan (the others were applied). */
+  PLAN_DRIFT: 7,
+  /** `tsrun apply`: the playbooks, roles, inventory or variables changed since the plan was made; nothing was applied. */
+  PLAN_STALE: 8,
 } as const;
 
 /** The exit code for an error that stopped the run. */

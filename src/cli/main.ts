@@ -7,6 +7,7 @@ import { registerPlaybookCommand } from './playbook';
 import { registerLabCommands } from '../lab/cli';
 import { registerBenchCommand } from '../bench/index';
 import { registerDriftCommand } from '../drift/command';
+import { registerPlanCommands } from '../plan/command';
 
 /** Entry point: runs the command line and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerPlaybookCommand(program, (c) => (exit = c));
   registerDriftCommand(program, (c) => (exit = c));
+  registerPlanCommands(program, (c) => (exit = c));
   registerInventoryCommand(program);
   registerLabCommands(program);
   registerBenchCommand(program);

@@ -6,6 +6,7 @@ import { PlainReporter } from '../output/plain';
 import { EXIT, pendingExit } from './exit-codes';
 import { parseExtraVars } from './extra-vars';
 import { askSecret } from './prompt';
+import { startPlan } from '../plan/save';
 
 const collect = (value: string, prev: string[]) => [...prev, value];
 const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -30,6 +31,7 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
     .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
+    .option('--plan <file>', 'with --check: save what would change, and what it was based on, for `tsrun apply`')
     .option('--detailed-exitcode', `exit ${EXIT.PENDING} when every host succeeded and something changed (with --check: would change)`)
     .action(async (files: string[], o) => {
       // listr2 is loaded only for a terminal (one with a width: a zero-column pty gets plain lines)
@@ -52,19 +54,23 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
           askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
         },
       };
+      const plan = o.plan ? await startPlan(o.plan, files, opts, [askPass, becomePassword].filter((x): x is string => !!x)) : undefined;
+      const run = plan ? { ...opts, reporter: plan.reporter, observe: plan.observe } : opts;
       let code: number = EXIT.OK;
       let changed = false;
       try {
         for (const file of files) {
-          const summary = await runPlaybook(file, opts);
+          const summary = await runPlaybook(file, run);
           changed ||= Object.values(summary.stats).some((s) => s.changed > 0 || s.unknown > 0);
           if (summary.failed) code = EXIT.FAILED_HOSTS;
           else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;
           if (code !== EXIT.OK) break;
         }
       } finally {
-        await reporter.close();
+        await run.reporter.close();
       }
+      if (plan && code === EXIT.OK) plan.save();
+      else if (plan) process.stderr.write(`plan not saved: the check did not succeed on every host\n`);
       setExit(pendingExit(code, changed, Boolean(o.detailedExitcode)));
     });
 }
