@@ -7,6 +7,7 @@ import { EXIT, pendingExit } from './exit-codes';
 import { parseExtraVars } from './extra-vars';
 import { askSecret } from './prompt';
 import { startPlan } from '../plan/save';
+import { TimelineRecorder } from '../timeline/recorder';
 
 const collect = (value: string, prev: string[]) => [...prev, value];
 const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -31,11 +32,13 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
     .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
+    .option('--timeline <file>', 'write an HTML page of the run: a row per host, a bar per task')
     .option('--plan <file>', 'with --check: save what would change, and what it was based on, for `tsrun apply`')
     .option('--detailed-exitcode', `exit ${EXIT.PENDING} when every host succeeded and something changed (with --check: would change)`)
     .action(async (files: string[], o) => {
       // listr2 is loaded only for a terminal (one with a width: a zero-column pty gets plain lines)
-      const reporter: Reporter = o.json ? new JsonReporter() : process.stdout.isTTY && process.stdout.columns > 0 ? new (await import('../output/tty')).TtyReporter(o.verbose) : new PlainReporter(undefined, o.verbose);
+      const shown: Reporter = o.json ? new JsonReporter() : process.stdout.isTTY && process.stdout.columns > 0 ? new (await import('../output/tty')).TtyReporter(o.verbose) : new PlainReporter(undefined, o.verbose);
+      const reporter: Reporter = o.timeline ? new TimelineRecorder(shown, o.timeline, o.json ? (t) => process.stdout.write(t) : undefined) : shown;
       const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
       const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
       const opts = {

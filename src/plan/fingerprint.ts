@@ -4,6 +4,9 @@ import { dirname, join, resolve } from 'node:path';
 import type { Fingerprint } from './types';
 
 const SKIP = new Set(['.git', 'node_modules']);
+/** What a play reads beside its playbook: these folders whole, and the YAML, JSON and template files at the top. */
+const PLAY_DIRS = ['roles', 'templates', 'files', 'group_vars', 'host_vars', 'tasks', 'handlers', 'vars', 'defaults', 'meta'];
+const PLAY_FILES = /\.(ya?ml|json|j2|tpl)$/;
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Every file below a path (or the file itself), hashed; hidden entries and the excluded paths are left out. */
@@ -30,11 +33,19 @@ export interface FingerprintInput {
   exclude: string[];
 }
 
-/** The playbooks' directories (roles, templates, files, group_vars), the inventory sources, the roles path and the variables. */
+/** The playbooks and what sits beside them (roles, templates, files, group_vars...), the inventory sources, the roles path and the variables. */
 export function fingerprint(input: FingerprintInput, env: NodeJS.ProcessEnv = process.env): Fingerprint {
   const files: Record<string, string> = {};
   const exclude = new Set(input.exclude.map((p) => resolve(p)));
-  for (const p of input.playbooks) hashTree(dirname(resolve(p)), files, exclude);
+  for (const p of input.playbooks) {
+    const dir = dirname(resolve(p));
+    hashTree(resolve(p), files, exclude);
+    for (const e of readdirSync(dir).sort()) {
+      const path = join(dir, e);
+      if (PLAY_DIRS.includes(e)) hashTree(path, files, exclude);
+      else if (PLAY_FILES.test(e) && statSync(path).isFile()) hashTree(path, files, exclude);
+    }
+  }
   for (const src of input.inventory) {
     if (existsSync(src)) hashTree(resolve(src), files, exclude);
     else files[`inventory:${src}`] = sha(src);
