@@ -69,6 +69,8 @@ async function assemble(base: string, work: string, root: string, drop: string |
   symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', join(root, 'usr/bin/npx'));
   // the machine's own settings that a new machine of this kind has too: name resolution, apt sources, npm config
   copyFileSync('/etc/resolv.conf', join(root, 'etc/resolv.conf'));
+  // debootstrap's own sources.list gives way to the machine's (which may name the same mirror in deb822 form)
+  rmSync(join(root, 'etc/apt/sources.list'), { force: true });
   for (const f of ['/etc/apt/sources.list', '/etc/apt/sources.list.d', '/etc/apt/apt.conf.d']) {
     if (existsSync(f)) cpSync(f, join(root, f), { recursive: true, force: true });
   }
