@@ -18,7 +18,7 @@ describe('the run timeline, rendered by headless Chromium', () => {
     writeFileSync(join(dir, 'site.yml'), [
       '- hosts: all', '  gather_facts: no', '  tasks:',
       '    - name: make a directory', '      file: {path: "{{ root }}", state: directory}',
-      '    - name: wait a little', '      command: sleep 0.3',
+      '    - name: wait a little', '      command: sleep 2',
       '    - name: write a file', '      copy: {content: "hi\\n", dest: "{{ root }}/f"}',
       '    - name: only on beta', '      debug: {msg: beta}', '      when: inventory_hostname == "beta"',
       '',
