@@ -36,6 +36,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--reps <n>', 'repetitions of every case', reps, 3)
     .option('--tools <list>', 'controllers to compare: tsrun,ansible', tools, ['tsrun', 'ansible'] as Tool[])
     .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')
+    .option('--startup-only', 'only the start-up cases (tsrun --version, a 1-task local playbook) against node -e 0')
+    .option('--startup-runs <n>', 'back-to-back pairs per start-up case', reps, 7)
     .option('--out <dir>', 'where results.md, results.json and chart.svg go', DEFAULT_OUT)
     .action(async (o: BenchFlags) => {
       // loaded on use, like the lab: playbook runs should not pay for the benchmark's modules at start-up

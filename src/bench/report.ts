@@ -1,4 +1,4 @@
-import type { BenchResults, Case, Machine, Row, Sample } from './types';
+import type { BenchResults, Case, Machine, Row, Sample, StartupRow } from './types';
 
 /** The median of a non-empty list (mean of the two middle values for an even count). */
 export function median(values: number[]): number {
@@ -49,6 +49,19 @@ function num(v: number | undefined, digits: number, suffix = ''): string {
 /** One line naming the machine, for the README and results.md. */
 export function machineLine(m: Machine): string {
   return `${m.date.slice(0, 10)}, ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB RAM, Node ${m.node}, Linux ${m.kernel}, ${m.ansible}`;
+}
+
+/** The start-up cases as Markdown: medians, the ratio to `node -e 0` and whether its target is met. */
+export function startupMarkdown(m: Machine, rows: StartupRow[]): string {
+  return [
+    `Machine: ${machineLine(m)}.`,
+    'Start-up, whole process, medians (the ratio is the median of back-to-back pairs):',
+    '',
+    '| case | tsrun s | node -e 0 s | ratio | target | met |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((s) => `| ${s.case} | ${s.tsrun.toFixed(3)} | ${s.node.toFixed(3)} | ${s.ratio.toFixed(2)}x | ${s.target}x | ${s.ratio <= s.target ? 'yes' : 'no'} |`),
+    '',
+  ].join('\n');
 }
 
 /** The results as Markdown: the machine, then the table of medians and ratios. */

@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
-import { runPlaybook } from '../executor/playbook';
 import type { Reporter } from '../executor/events';
-import { JsonReporter } from '../output/json';
-import { PlainReporter } from '../output/plain';
 import { EXIT } from './exit-codes';
-import { parseExtraVars } from './extra-vars';
-import { askSecret } from './prompt';
 
 const collect = (value: string, prev: string[]) => [...prev, value];
 const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+
+/** The output for this run: JSON events, listr2 only on a terminal with a width (a zero-column pty gets plain lines). */
+async function makeReporter(o: { json?: boolean; verbose: number }): Promise<Reporter> {
+  if (o.json) return new (await import('../output/json')).JsonReporter();
+  if (process.stdout.isTTY && process.stdout.columns > 0) return new (await import('../output/tty')).TtyReporter(o.verbose);
+  return new (await import('../output/plain')).PlainReporter(undefined, o.verbose);
+}
 
 /** `tsrun playbook FILE...`: runs playbooks against an inventory. */
 export function registerPlaybookCommand(program: Command, setExit: (code: number) => void): void {
@@ -31,8 +33,9 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
     .action(async (files: string[], o) => {
-      // listr2 is loaded only for a terminal (one with a width: a zero-column pty gets plain lines)
-      const reporter: Reporter = o.json ? new JsonReporter() : process.stdout.isTTY && process.stdout.columns > 0 ? new (await import('../output/tty')).TtyReporter(o.verbose) : new PlainReporter(undefined, o.verbose);
+      // Loaded here, not at start-up: `tsrun --version` or `tsrun lab` should not pay for the executor.
+      const [{ runPlaybook }, { parseExtraVars }, { askSecret }] = await Promise.all([import('../executor/playbook'), import('./extra-vars'), import('./prompt')]);
+      const reporter = await makeReporter(o);
       const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
       const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
       const opts = {

@@ -4,7 +4,7 @@ import { NodeSSH } from 'node-ssh';
 import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
 import { authPlan } from './auth';
 import { addHostKey, blobType, checkHostKey, fingerprint, knownKeyTypes, type HostKeyVerdict } from './known-hosts';
-import type { SshParams } from './params';
+import { describeTarget, type SshParams } from './params';
 import { UnreachableError } from './types';
 
 /** An authenticated ssh2 client and the bastion clients it tunnels through (innermost last). */
@@ -28,12 +28,6 @@ function hostKeyOrder(p: SshParams): ServerHostKeyAlgorithm[] {
   const known = knownKeyTypes(p.knownHostsFiles, p.host, p.port);
   const preferred = HOST_KEY_ALGOS.filter((a) => known.includes(a.startsWith('rsa-sha2') ? 'ssh-rsa' : a));
   return [...preferred, ...HOST_KEY_ALGOS.filter((a) => !preferred.includes(a))];
-}
-
-/** `user@host:port`, and the bastion when there is one, for messages. */
-export function describeTarget(p: SshParams): string {
-  const via = p.jump ? ` via ${p.jump.user}@${p.jump.host}:${p.jump.port}` : '';
-  return `${p.user}@${p.host}:${p.port}${via}`;
 }
 
 function tcpSocket(p: SshParams): Promise<Duplex> {

@@ -4,7 +4,6 @@ import pLimit from 'p-limit';
 import { ConnectionPool } from '../connection/factory';
 import { UnreachableError } from '../connection/types';
 import { TsrunError } from '../core/errors';
-import { gatherFacts } from '../facts/gather';
 import { groupsMap, loadInventory, selectHosts, type Inventory } from '../inventory/index';
 import { validateArgs } from '../modules/args';
 import { loadPlaybook } from '../playbook/plays';
@@ -124,6 +123,7 @@ function batches(names: string[], serial: unknown): string[][] {
 async function gather(pc: PlayContext, hosts: HostRun[]): Promise<void> {
   const title = 'Gathering Facts';
   pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name) });
+  const { gatherFacts } = await import('../facts/gather');
   const limit = pLimit(pc.opts.forks);
   await Promise.all(hosts.map((h) => limit(async () => {
     const started = performance.now();
