@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { formatError, TsrunError } from '../core/errors';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { registerInventoryCommand } from './inventory';
+import { registerMergeCommand } from './merge';
 import { registerPlaybookCommand } from './playbook';
 import { registerLabCommands } from '../lab/cli';
 import { registerBenchCommand } from '../bench/index';
@@ -17,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerPlaybookCommand(program, (c) => (exit = c));
   registerInventoryCommand(program);
+  registerMergeCommand(program, (c) => (exit = c));
   registerLabCommands(program);
   registerBenchCommand(program);
   program.command('doc').description('Module documentation, generated from argument schemas').argument('[module]').action(async (name?: string) => {

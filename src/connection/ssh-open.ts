@@ -5,6 +5,7 @@ import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
 import { authPlan } from './auth';
 import { addHostKey, blobType, checkHostKey, fingerprint, knownKeyTypes, type HostKeyVerdict } from './known-hosts';
 import { describeTarget, type SshParams } from './params';
+import { connectWithRetry, transientConnectError } from './connect-retry';
 import { UnreachableError } from './types';
 
 /** An authenticated ssh2 client and the bastion clients it tunnels through (innermost last). */
@@ -131,4 +132,16 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
   // A transport error is followed by 'close', which the connection handles; unlistened, it would crash the run.
   for (const c of [client, ...hops]) c.on('error', () => {});
   return { client, hops };
+}
+
+/**
+ * openClient within the shared limit of handshakes in flight, tried again (up to CONNECT_ATTEMPTS) when the
+ * server reset the connection before authentication: what sshd's MaxStartups does under a connection storm.
+ */
+export function openClientRetrying(p: SshParams): Promise<OpenedClient> {
+  const cause = (err: unknown) => (err as { cause?: unknown }).cause;
+  return connectWithRetry(
+    () => openClient(p),
+    (err) => transientConnectError(`${(err as Error).message} ${String((cause(err) as { code?: string } | undefined)?.code ?? '')}`),
+  );
 }

@@ -49,7 +49,7 @@ export class SshConnection implements Connection {
       this.sftp = undefined;
       this.shell = undefined;
       // ssh2 and node-ssh are loaded with the first SSH connection: local runs never load them
-      this.current = import('./ssh-open').then((m) => m.openClient(this.params));
+      this.current = import('./ssh-open').then((m) => m.openClientRetrying(this.params));
       this.current.then(({ client }) => client.once('close', () => this.onClose()), () => (this.current = undefined));
     }
     return (await this.current).client;

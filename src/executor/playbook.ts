@@ -17,6 +17,7 @@ import type { RunOptions } from './options';
 import { expand } from './render';
 import { runTasks } from './run-tasks';
 import { ROOT } from './scope';
+import { hostsOfShard } from '../shard/split';
 import { hostvarsOf, type PlayVars } from './vars';
 
 /** How a run ended, for the exit code. */
@@ -37,7 +38,8 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
   const conns = new ConnectionPool(opts.connection);
   try {
     for (const play of plays) {
-      const names = selectHosts(inv, play.hosts, opts.limit);
+      const selected = selectHosts(inv, play.hosts, opts.limit);
+      const names = opts.shard ? hostsOfShard(selected, (n) => inv.hosts.get(n) ?? { name: n, groups: [], vars: {} }, opts.shard, play.shardGroups) : selected;
       for (const n of names) played.add(n);
       await runPlay(play, names, inv, hosts, conns, opts);
     }
@@ -45,7 +47,7 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
     await conns.closeAll();
   }
   const stats = Object.fromEntries([...played].map((n) => [n, hosts.get(n)!.stats]));
-  opts.reporter.event({ type: 'recap', stats, durationMs: performance.now() - started });
+  opts.reporter.event({ type: 'recap', stats, durationMs: performance.now() - started, shard: opts.shard });
   return {
     stats,
     failed: Object.values(stats).some((s) => s.failed > 0),

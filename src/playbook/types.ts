@@ -85,6 +85,8 @@ export interface Play {
   serial?: unknown;
   maxFailPercentage?: number;
   anyErrorsFatal: boolean;
+  /** Inventory groups whose hosts stay together in one shard under `--shard`. */
+  shardGroups: string[];
   /** pre_tasks, roles + tasks, post_tasks: handlers are flushed after each. */
   sections: TaskDef[][];
   handlers: TaskDef[];
