@@ -26,10 +26,10 @@ async function aptInstall(log: Log, root: string | undefined, pkgs: string[]): P
   await run(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
 }
 
-/** Installs the controller's side of the comparison when missing: Debian's ansible-core and the OpenSSH client. */
-export async function ensureAnsible(log: Log): Promise<void> {
+/** Installs the controller's side of the comparison when missing: Debian's ansible-core, the OpenSSH client, and ansible-mitogen when asked. */
+export async function ensureAnsible(log: Log, mitogen = false): Promise<void> {
   const need: string[] = [];
-  for (const pkg of ['ansible-core', 'openssh-client']) if (!(await installed(pkg))) need.push(pkg);
+  for (const pkg of ['ansible-core', 'openssh-client', ...(mitogen ? ['ansible-mitogen'] : [])]) if (!(await installed(pkg))) need.push(pkg);
   if (need.length) await aptInstall(log, undefined, need);
 }
 

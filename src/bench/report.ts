@@ -23,7 +23,8 @@ export function summarise(samples: Sample[]): Row[] {
       const of = (tool: string) => (s: Sample) => s.hosts === hosts && s.case === c && s.tool === tool;
       const tsrun = med(of('tsrun'), (s) => s.seconds);
       const ansible = med(of('ansible'), (s) => s.seconds);
-      if (tsrun === undefined && ansible === undefined) continue;
+      const mitogen = med(of('mitogen'), (s) => s.seconds);
+      if (tsrun === undefined && ansible === undefined && mitogen === undefined) continue;
       rows.push({
         hosts,
         case: c,
@@ -34,6 +35,7 @@ export function summarise(samples: Sample[]): Row[] {
         tsrunOverFloor: tsrun && floor ? tsrun / floor : undefined,
         tsrunRssMb: med(of('tsrun'), (s) => s.peakRssMb),
         ansibleRssMb: med(of('ansible'), (s) => s.peakRssMb),
+        ...(mitogen !== undefined ? { mitogen, mitogenOverTsrun: tsrun ? mitogen / tsrun : undefined, mitogenRssMb: med(of('mitogen'), (s) => s.peakRssMb) } : {}),
       });
     }
   }
@@ -66,9 +68,11 @@ export function startupMarkdown(m: Machine, rows: StartupRow[]): string {
 
 /** The results as Markdown: the machine, then the table of medians and ratios. */
 export function markdown(r: BenchResults): string {
+  // Mitogen's columns only when it ran, so tables of earlier runs keep their shape
+  const withMitogen = r.rows.some((row) => row.mitogen !== undefined);
   const head = [
-    '| hosts | case | tsrun s | Ansible s | floor s | Ansible / tsrun | tsrun / floor | tsrun peak RSS | Ansible peak RSS |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| hosts | case | tsrun s | Ansible s | floor s | Ansible / tsrun | tsrun / floor | tsrun peak RSS | Ansible peak RSS |${withMitogen ? ' Mitogen s | Mitogen / tsrun | Mitogen peak RSS |' : ''}`,
+    `| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withMitogen ? ' ---: | ---: | ---: |' : ''}`,
   ];
   const lines = r.rows.map((row: Row) =>
     [
@@ -81,6 +85,7 @@ export function markdown(r: BenchResults): string {
       num(row.tsrunOverFloor, 1, 'x'),
       num(row.tsrunRssMb, 0, ' MB'),
       num(row.ansibleRssMb, 0, ' MB'),
+      ...(withMitogen ? [num(row.mitogen, 2), num(row.mitogenOverTsrun, 1, 'x'), num(row.mitogenRssMb, 0, ' MB')] : []),
     ].join(' | '),
   );
   return [

@@ -25,6 +25,9 @@ export interface Row {
   tsrunOverFloor?: number;
   tsrunRssMb?: number;
   ansibleRssMb?: number;
+  mitogen?: number;
+  mitogenOverTsrun?: number;
+  mitogenRssMb?: number;
 }
 
 /** A start-up case: medians of whole-process wall times against `node -e 0`, and of the pairwise ratio. */
