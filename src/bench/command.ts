@@ -34,7 +34,7 @@ export async function benchCommand(o: BenchFlags): Promise<void> {
   if (o.startupOnly) return;
   requireRootLinux();
   checkLabName(o.lab);
-  if (o.tools.some((t) => t !== 'tsrun')) await ensureAnsible(log, o.tools.includes('mitogen'));
+  if (o.tools.some((t) => t !== 'tsrun')) await ensureAnsible(log);
   await ensureHostPython(log);
   const samples = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, log });
   const results = saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples);
