@@ -68,6 +68,7 @@ function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation
     maxFailPercentage: typeof map.max_fail_percentage === 'number' ? map.max_fail_percentage : undefined,
     anyErrorsFatal: map.any_errors_fatal === true,
     sections,
+    keywords: playKw,
     handlers: [...roleHandlers(roles.uses), ...playHandlers],
     roles: roles.uses,
     loc,
