@@ -4,7 +4,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 need=""
-for pkg in debootstrap systemd-container iproute2 openssh-client openssh-server tinyproxy docker-registry nginx-light; do
+for pkg in debootstrap systemd-container iproute2 openssh-client openssh-server tinyproxy docker-registry nginx-light libnginx-mod-stream; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need="$need $pkg"
 done
 if [ -n "$need" ]; then
