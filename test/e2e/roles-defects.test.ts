@@ -19,7 +19,6 @@ import {
 const NAME = labName('fix');
 const SERVER = 'rancher.lab.test';
 const PASSWORD = `Fake%40Pa55-${randomBytes(4).toString('hex')}`;
-const LENIENT = ['-e', 'etcd_precheck_fsync_p99_limit_ms=1000', '-e', 'etcd_precheck_require_ntp=false'];
 
 let lab: LabInfo;
 let tmp: string;
@@ -126,12 +125,17 @@ describe.sequential('issue 12 defects in the lab', () => {
   });
 
   it('etcd-precheck: a REJECT and a DROP on node2 fail the check, naming host, peer and port; no listener is left', async () => {
-    const play = writePlay('etcd.yml', '- hosts: nodes\n  gather_facts: true\n  vars: {etcd_precheck_fsync_samples: 10}\n  roles: [etcd-precheck]\n');
+    // the machine's shared disk is often over etcd's 10 ms and the lab has no NTP server: those checks are not under test
+    const play = writePlay('etcd.yml', [
+      '- hosts: nodes', '  gather_facts: true',
+      '  vars: {etcd_precheck_fsync_samples: 10, etcd_precheck_fsync_p99_limit_ms: 1000, etcd_precheck_require_ntp: false}',
+      '  roles: [etcd-precheck]', '',
+    ].join('\n'));
     const node2 = lab.hosts.find((h) => h.name === 'node2')!.address;
     const rules = ['INPUT -p tcp --dport 2379 -j REJECT --reject-with tcp-reset', 'INPUT -p tcp --dport 2380 -j DROP'];
     await sh(lab, 'node2', rules.map((r) => `iptables -I ${r}`).join(' && '));
     try {
-      const run = await playbook(play, lab.inventoryPath, '--json', ...LENIENT);
+      const run = await playbook(play, lab.inventoryPath, '--json');
       timings.push(`etcd firewalled ${run.seconds.toFixed(1)} s`);
       expect(run.exitCode).not.toBe(0);
       const msg = failures(run);
@@ -143,7 +147,7 @@ describe.sequential('issue 12 defects in the lab', () => {
     } finally {
       await sh(lab, 'node2', rules.map((r) => `iptables -D ${r}`).join(' && '));
     }
-    const ok = await playbook(play, lab.inventoryPath, '--json', ...LENIENT);
+    const ok = await playbook(play, lab.inventoryPath, '--json');
     expect(ok.exitCode, failures(ok) || ok.stdout.slice(-2000)).toBe(0);
     for (const h of nodes) expect(await sh(lab, h, 'ss -Hltn "( sport = :2379 or sport = :2380 )"; pgrep -f tsrun-etcd-precheck-listener || true')).toBe('');
   });
@@ -200,13 +204,15 @@ describe.sequential('issue 12 defects in the lab', () => {
     }
     expect(up, `docker-registry with TLS on ${addr}`).toBe(true);
     const tagged = `${addr}/lab/hello:tls`;
-    // without the CA docker refuses the registry
+    // without the CA (and without the CIDR of the previous test, which would make it insecure) docker refuses it
+    const play = writePlay('ca.yml', '- hosts: nodes\n  gather_facts: true\n  roles: [registry-mirror, docker]\n');
+    const plain = await playbook(play, lab.inventoryPath, '--json');
+    expect(plain.exitCode, failures(plain) || plain.stdout.slice(-3000)).toBe(0);
     const refused = await sh(lab, 'node1', `docker tag ${lab.image} ${tagged} && docker push ${tagged} 2>&1 || true`);
     expect(refused).toMatch(/x509|certificate signed by unknown authority/);
 
     const ca = readFileSync(join(tmp, 'ca.crt'), 'utf8');
     writeFileSync(join(tmp, 'ca-vars.json'), JSON.stringify({ registry_mirror_docker_cas: [{ registry: addr, ca }] }));
-    const play = writePlay('ca.yml', '- hosts: nodes\n  gather_facts: true\n  roles: [registry-mirror, docker]\n');
     const run = await playbook(play, lab.inventoryPath, '--json', '-e', `@${join(tmp, 'ca-vars.json')}`);
     timings.push(`ca ${run.seconds.toFixed(1)} s`);
     expect(run.exitCode, failures(run) || run.stdout.slice(-3000)).toBe(0);
