@@ -69,6 +69,7 @@ function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation
     anyErrorsFatal: map.any_errors_fatal === true,
     shardGroups: shardGroups(map, loc),
     sections,
+    keywords: playKw,
     handlers: [...roleHandlers(roles.uses), ...playHandlers],
     roles: roles.uses,
     loc,
