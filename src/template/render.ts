@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { type SourceLocation, TsrunError } from '../core/errors';
-import { type CaptureBox, TemplateFault, handlebars, lenientHelpers } from './engine';
+import { type CaptureBox, TemplateFault, handlebars, handlebarsLib, lenientHelpers } from './engine';
 import { rejectJinjaStatements, translatePipes } from './pipes';
 import { TemplateSyntaxError, captureWhole, rewriteProgram } from './rewrite';
 
@@ -47,7 +47,7 @@ function parseFailure(err: unknown): TemplateSyntaxError {
   if (typeof e.lineNumber === 'number') {
     return new TemplateSyntaxError(`template syntax error: ${e.message.replace(/ - \d+:\d+$/, '')}`, { line: e.lineNumber, column: e.column ?? 0 });
   }
-  const lexer = (Handlebars as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer;
+  const lexer = (handlebarsLib() as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer;
   const loc = lexer?.yylloc;
   const got = /got '([^']+)'\s*$/.exec(e.message)?.[1];
   const what = got === 'EOF' ? 'unexpected end of template (unclosed {{ or block?)' : got ? `unexpected ${got.toLowerCase()}` : e.message.split('\n')[0];
@@ -60,10 +60,10 @@ function compile(source: string): Compiled {
   let compiled: Compiled;
   try {
     rejectJinjaStatements(source);
-    const ast = Handlebars.parse(translatePipes(source));
+    const ast = handlebarsLib().parse(translatePipes(source));
     rewriteProgram(ast, lenientHelpers);
     const whole = captureWhole(ast);
-    compiled = { fn: handlebars.compile(ast, { noEscape: true, compat: true }), whole };
+    compiled = { fn: handlebars().compile(ast, { noEscape: true, compat: true }), whole };
   } catch (err) {
     throw parseFailure(err);
   }
@@ -79,7 +79,7 @@ function run(source: string, vars: Record<string, unknown>, where: RenderWhere, 
     // Prototype access stays denied (as by default); saying so explicitly also silences Handlebars' console warning.
     const text = fn(vars, { data: { tsrunCapture: box }, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
     if (!whole) return text;
-    return typed ? box.value : (handlebars.helpers.__out as (v: unknown) => string)(box.value);
+    return typed ? box.value : (handlebars().helpers.__out as (v: unknown) => string)(box.value);
   } catch (err) {
     if (err instanceof TemplateSyntaxError) throw located(err, err.pos, where);
     if (err instanceof TemplateFault) throw located(err.inner, err.pos, where);
