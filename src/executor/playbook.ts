@@ -67,7 +67,7 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
     extraVars: opts.extraVars,
     magic: {
       groups: groupsMap(inv),
-      hostvars: hostvarsOf(all),
+      hostvars: hostvarsOf(all, (h) => hostTaskVars(pv, h, undefined, {})),
       play_hosts: names,
       ansible_play_hosts: names,
       ansible_play_hosts_all: names,

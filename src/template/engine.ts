@@ -1,7 +1,10 @@
 import Handlebars from 'handlebars';
 import { closest } from 'fastest-levenshtein';
 import { TsrunError } from '../core/errors';
-import { ownProperty, typeName } from '../expr/values';
+import type { Node } from '../expr/ast';
+import { type Scope, value } from '../expr/evaluate';
+import { isMapping, ownProperty, typeName } from '../expr/values';
+import { printed } from './jinja';
 import { stringify } from './filters/data';
 import { filters, filtersByName } from './filters/index';
 import { CAPTURE, GET, OUT, TRY } from './rewrite';
@@ -57,11 +60,40 @@ function walk(args: unknown[], strict: boolean): unknown {
   return current;
 }
 
+/** The helper that evaluates a Jinja expression embedded among Handlebars blocks (see render.ts). */
+export const JX = '__jx';
+
+/**
+ * Variables seen by a Jinja expression inside a Handlebars block: `this`, then the block's context (an item of
+ * `{{#each}}`, the value of `{{#with}}`), then the template's variables.
+ */
+function blockScope(ctx: unknown, root: unknown): Scope {
+  const vars = isMapping(root) ? root : {};
+  return {
+    get: (name) => {
+      if (name === 'this') return ctx;
+      if (ctx !== root && isMapping(ctx) && Object.hasOwn(ctx, name)) return ctx[name];
+      return ownProperty(vars, name);
+    },
+    where: {},
+    vars,
+  };
+}
+
 /** The one Handlebars environment for tsrun: our helpers, no HTML escaping, strictness by rewriting. */
 export const handlebars = Handlebars.create();
 
 handlebars.registerHelper(GET, (...args: unknown[]) => walk(args, true));
 handlebars.registerHelper(TRY, (...args: unknown[]) => walk(args, false));
+handlebars.registerHelper(JX, function jinjaExpression(this: unknown, index: number, options: Handlebars.HelperOptions) {
+  const data = options.data as { root?: unknown; tsrunJinja: { node: Node; pos: { line: number; column: number } }[] };
+  const e = data.tsrunJinja[index];
+  try {
+    return printed(value(blockScope(this, data.root), e.node));
+  } catch (err) {
+    throw new TemplateFault(err instanceof TsrunError ? err : new TsrunError('SCHEMA', (err as Error).message, { cause: err }), e.pos);
+  }
+});
 handlebars.registerHelper(OUT, (value: unknown) => stringify(value));
 handlebars.registerHelper(CAPTURE, (value: unknown, options: Handlebars.HelperOptions) => {
   (options.data.tsrunCapture as CaptureBox).value = value;
