@@ -203,3 +203,8 @@ export function callFilter(scope: Scope, node: Extract<Node, { k: 'filter' }>): 
 export function isFilter(name: string): boolean {
   return Object.hasOwn(FILTERS, name) || findFilter(name) !== undefined;
 }
+
+/** The filters only the expression language has (or has in its own form), for the reference's completeness test. */
+export function jinjaFilterNames(): string[] {
+  return Object.keys(FILTERS);
+}

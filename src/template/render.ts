@@ -74,7 +74,8 @@ function parseFailure(err: unknown): TemplateSyntaxError {
 
 /** A mustache that only Handlebars reads: blocks, `else`, comments, partials, triple-stash, `~` whitespace control. */
 function handlebarsOnly(seg: Segment): boolean {
-  return /^[#/^!>&{~]/.test(seg.body.trimStart()) && !seg.trimLeft ? true : /^\s*else(\s|$)/.test(seg.body);
+  // Handlebars' sigils stand right after the braces (`{{#each}}`); `{{ {'a': 1} }}` is a Jinja dict
+  return (/^[#/^!>&{~]/.test(seg.body) && !seg.trimLeft) || /^\s*else(\s|$)/.test(seg.body);
 }
 
 /** Whether a template uses Jinja statements or comments (not Handlebars' `{{#block}}`). */
