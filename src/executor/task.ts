@@ -14,6 +14,7 @@ import type { HostRun } from './host';
 import { evaluate, expand, holds, truthy, type Where } from './render';
 import type { Inherited } from './scope';
 import { extend, hostTaskVars } from './lazy';
+import { renderText } from '../template/index';
 import { OMIT } from './vars';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
@@ -173,7 +174,8 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
     conn, check, diff: true, become, environment, vars,
     timeoutMs: timeout ? timeout * 1000 : undefined,
     findFile: (kind, name) => findFile(task, kind, name, pc.pv.play.dir),
-    render: (source) => String(expand(source, vars, where)),
+    // a template file renders with its own name and lines in errors, and its syntax chosen by its extension
+    render: (source, file) => (file ? renderText(source, file, vars, where) : String(expand(source, vars, where))),
     evaluate: (expr) => evaluate(expr, vars, where),
   };
   const retries = task.kw.until !== undefined ? Number(expand(task.kw.retries ?? 3, vars, where)) : 0;

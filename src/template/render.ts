@@ -242,6 +242,23 @@ export function renderDeep(value: unknown, vars: Record<string, unknown>, where:
   return value;
 }
 
+/** Renders the text of a template file already read; errors name the file and its own line. */
+export function renderText(source: string, file: string, vars: Record<string, unknown>, where: RenderWhere = {}): string {
+  const syntax: Syntax = file.endsWith('.j2') ? 'jinja' : file.endsWith('.hbs') ? 'handlebars' : 'auto';
+  return run(source, vars, { task: where.task, what: `template ${file}`, location: { file, line: 1, col: 1 } }, false, syntax) as string;
+}
+
+/** Checks a string's template syntax without rendering it (load-time checks): syntax, filters, tests. */
+export function checkTemplate(source: string, where: RenderWhere = {}): void {
+  if (!source.includes('{{') && !hasStatements(source)) return;
+  try {
+    compile(source, 'auto');
+  } catch (err) {
+    if (err instanceof TemplateSyntaxError) throw located(err, err.pos, where);
+    throw err;
+  }
+}
+
 /** Renders a template file (the template module); errors point at the file's own lines. */
 export function renderFile(path: string, vars: Record<string, unknown>, where: RenderWhere = {}): string {
   let source: string;
