@@ -53,3 +53,12 @@ export function extend(vars: Record<string, unknown>, extra: Record<string, unkn
 export function hostTaskVars(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefined, scoped: Record<string, unknown>, where: Where = {}): Record<string, unknown> {
   return lazyVars(taskVars(pv, host, roleUse, scoped), where, host.hostFacts);
 }
+
+/**
+ * What `hostvars[h]` shows: h's inventory variables, facts, set_fact and registered results, and the magic
+ * variables, with templates rendered lazily in h's own scope. Play variables are not part of it (as in Ansible).
+ */
+export function hostScope(pv: PlayVars, host: HostRun): Record<string, unknown> {
+  const raw = { ...pv.magic, ...host.visibleVars(), inventory_hostname: host.name, inventory_hostname_short: host.name.split('.')[0] };
+  return lazyVars(raw, {}, host.hostFacts);
+}

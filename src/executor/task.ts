@@ -193,8 +193,10 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
     result.attempts = attempt + 1;
     if (holds(task.kw.until, local, where)) break;
     if (attempt >= retries) {
-      // As Ansible: a condition never met fails the task, whatever the last attempt's own status was.
+      // As Ansible: a condition never met fails the task, whatever the last attempt's own status was; after
+      // 1 + retries runs, ansible-core 2.14 reports `attempts: retries`, and so do we
       result.failed = true;
+      result.attempts = retries;
       if (result.msg === undefined) out.msg = 'the "until" condition was not met after the retries';
       break;
     }

@@ -24,7 +24,8 @@ async function run(play: string, inventory = 'h1 ansible_connection=local ansibl
 
 describe('values are rendered once, in the right scope', () => {
   it('hostvars[h] renders h\'s templates in h\'s own scope', async () => {
-    const r = await run(`- hosts: all\n  gather_facts: false\n  vars:\n    addr: "{{ ansible_host }}"\n  tasks:\n    - debug: {msg: "{{ hostvars.h2.addr }}"}\n      when: inventory_hostname == 'h1'\n`);
+    const r = await run(`- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: {msg: "{{ hostvars.h2.addr }}"}\n      when: inventory_hostname == 'h1'\n`,
+      'h1 ansible_connection=local ansible_host=10.0.0.1\nh2 ansible_connection=local ansible_host=10.0.0.2\n[all:vars]\naddr="{{ ansible_host }}"\n');
     expect(r.find((x) => x.host === 'h1')?.debug).toBe('10.0.0.2');
   });
 
@@ -43,7 +44,7 @@ describe('task outcomes as Ansible decides them', () => {
   it('until never met fails the task with attempts', async () => {
     const r = await run(`- hosts: h1\n  gather_facts: false\n  tasks:\n    - command: "true"\n      register: out\n      until: out.rc == 1\n      retries: 2\n      delay: 0\n`);
     expect(r[0].status).toBe('failed');
-    expect(r[0].result.attempts).toBe(3);
+    expect(r[0].result.attempts).toBe(2); // ansible-core 2.14: 3 runs, attempts = retries
   });
 
   it('ignore_errors covers a module that fails with an error (copy of a missing file)', async () => {
