@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import YAML from 'yaml';
 import { TsrunError } from '../core/errors';
 import { findFilter } from '../template/filters/index';
 import type { Node } from './ast';
@@ -177,6 +178,20 @@ const FILTERS: Record<string, JinjaFilter> = {
     return ' '.repeat(Math.floor(pad / 2)) + s + ' '.repeat(Math.ceil(pad / 2));
   },
   pprint: (_scope, input) => pyRepr(input),
+  // PyYAML's default: collections of scalars in flow style (`a: [1, 2]`), others as blocks
+  to_yaml: (_scope, input) => {
+    const doc = new YAML.Document(input);
+    YAML.visit(doc, {
+      Seq: (_k, n) => { if (n.items.every((i) => YAML.isScalar(i))) n.flow = true; },
+      Map: (_k, n) => { if (n !== doc.contents && n.items.every((p) => YAML.isScalar(p.value))) n.flow = true; },
+    });
+    return doc.toString({ flowCollectionPadding: false, lineWidth: 0 });
+  },
+  // Python's shlex.quote
+  quote: (_scope, input) => {
+    const s = pyStr(input);
+    return s !== '' && /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'"'"'`)}'`;
+  },
   repr: (_scope, input) => pyRepr(input),
 };
 

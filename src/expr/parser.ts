@@ -129,13 +129,15 @@ class Parser {
     return this.binaryLevel(['**'], () => this.unary());
   }
 
-  private unary(): Node {
+  /** As Jinja: `-3 | abs` is `(-3) | abs`, the sign binding tighter than the filters after it. */
+  private unary(withFilters = true): Node {
     const t = this.peek();
+    let node: Node;
     if (t.kind === 'op' && (t.text === '-' || t.text === '+')) {
       this.next();
-      return this.filters({ k: 'unary', op: t.text, arg: this.unary(), pos: t.pos });
-    }
-    return this.filters(this.postfix(this.primary()));
+      node = { k: 'unary', op: t.text, arg: this.unary(false), pos: t.pos };
+    } else node = this.postfix(this.primary());
+    return withFilters ? this.filters(node) : node;
   }
 
   private filters(input: Node): Node {

@@ -33,13 +33,17 @@ const CLOSERS: Record<string, string> = { '{{': '}}', '{%': '%}', '{#': '#}' };
 /** Where a tag's closer is, skipping quoted strings inside expressions and statements. */
 function closerAt(source: string, from: number, closer: string, quoted: boolean): number {
   let quote = '';
+  // `{{ {'a': {'b': 1}} }}`: braces of dict literals inside an expression do not close it (Jinja's lexer too)
+  let depth = 0;
   for (let i = from; i < source.length; i++) {
     const c = source[i];
     if (quote) {
       if (c === '\\') i++;
       else if (c === quote) quote = '';
     } else if (quoted && (c === '"' || c === "'")) quote = c;
-    else if (source.startsWith(closer, i)) return i;
+    else if (quoted && c === '{') depth++;
+    else if (depth === 0 && source.startsWith(closer, i)) return i;
+    else if (quoted && c === '}' && depth > 0) depth--;
   }
   return -1;
 }
