@@ -53,7 +53,7 @@ function workspace(c: Case): { dir: string; play: string; inventory: string } {
   const dir = mkdtempSync(join(tmpdir(), 'tsrun-conformance-'));
   const play = join(dir, 'play.yml');
   const inventory = join(dir, 'inventory.ini');
-  writeFileSync(inventory, 'h ansible_connection=local ansible_host=127.0.0.1\nh2 ansible_connection=local ansible_host=127.0.0.2\n\n[web]\nh\n\n[all:vars]\naddr="{{ ansible_host }}"\n');
+  writeFileSync(inventory, 'h ansible_connection=local ansible_host=127.0.0.1\nh2 ansible_connection=local ansible_host=127.0.0.2\n\n[all:vars]\naddr="{{ ansible_host }}"\n');
   const vars = { ...c.vars, workdir: dir };
   writeFileSync(play, YAML.stringify([{ hosts: 'h', gather_facts: false, vars, tasks: c.tasks, ...(c.handlers ? { handlers: c.handlers } : {}) }]));
   return { dir, play, inventory };
@@ -71,13 +71,14 @@ export function runTsrun(c: Case): Outcome {
   try {
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/tsrun.js'), 'playbook', '-i', ws.inventory, ws.play, '--json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     const tasks: TaskOutcome[] = [];
+    const varNames = debugVars([c.tasks, c.handlers]);
     for (const line of r.stdout.split('\n')) {
       if (!line.startsWith('{')) continue;
       const e = JSON.parse(line) as { type: string; task: string; status: string; ignored?: boolean; debug?: unknown; result?: Record<string, unknown> };
       if (e.type !== 'host_result') continue;
       const t: TaskOutcome = { name: e.task, status: status(e.status === 'failed', e.ignored === true, e.status === 'skipped', e.status === 'changed') };
       // debug's var prints {name: value}; Ansible's json callback gives the value under the var's name too
-      if (e.debug !== undefined) t.out = isVarOutput(e.debug) ? Object.values(e.debug)[0] : e.debug;
+      if (e.debug !== undefined) t.out = isVarOutput(e.debug, varNames) ? Object.values(e.debug)[0] : e.debug;
       tasks.push(t);
     }
     return { exit: r.status ?? -1, tasks };
@@ -115,8 +116,19 @@ export function runAnsible(c: Case): Outcome {
   }
 }
 
-function isVarOutput(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && !('msg' in v);
+function isVarOutput(v: unknown, varNames: Set<string>): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 1 && varNames.has(Object.keys(v)[0]);
+}
+
+/** The names debug tasks print with `var:` (anywhere in the case, blocks included). */
+function debugVars(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => debugVars(v, out));
+  else if (value && typeof value === 'object') {
+    const debug = (value as Record<string, unknown>).debug as Record<string, unknown> | undefined;
+    if (debug && typeof debug.var === 'string') out.add(debug.var);
+    Object.values(value).forEach((v) => debugVars(v, out));
+  }
+  return out;
 }
 
 /** The json callback does not say whether a failure was ignored: the task's own keyword does. */
