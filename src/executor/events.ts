@@ -1,4 +1,5 @@
 import type { Diff } from '../modules/types';
+import type { Shard } from '../shard/split';
 
 /** A host's outcome for one task; `ignored` and `rescued` are counted separately in the recap. */
 export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
@@ -38,7 +39,7 @@ export type RunEvent =
   | { type: 'host_result'; task: string; result: HostResult }
   | { type: 'task_end'; name: string }
   | { type: 'warning'; message: string }
-  | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number };
+  | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number; shard?: Shard };
 
 /** Receives events; the terminal, plain and JSON outputs implement it. */
 export interface Reporter {

@@ -10,7 +10,7 @@ import type { Play, TaskDef, TaskKeywords } from './types';
 const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'become', 'become_user', 'serial', 'max_fail_percentage',
   'any_errors_fatal', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'tags', 'environment', 'check_mode',
-  'no_log', 'connection', 'remote_user', 'strategy', 'ignore_errors', 'diff', 'import_playbook', 'when',
+  'no_log', 'connection', 'remote_user', 'strategy', 'ignore_errors', 'diff', 'import_playbook', 'when', 'shard_groups',
 ]);
 
 /** Playbooks being loaded, outermost first, to name an import_playbook cycle. */
@@ -87,12 +87,25 @@ function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation
     serial: map.serial,
     maxFailPercentage: typeof map.max_fail_percentage === 'number' ? map.max_fail_percentage : undefined,
     anyErrorsFatal: map.any_errors_fatal === true,
+    shardGroups: shardGroups(map, loc),
     sections,
+    keywords: playKw,
     handlers,
     roles: roles.uses,
     loc,
     dir,
   };
+}
+
+/** `shard_groups`: inventory groups whose hosts stay in one shard under `--shard` (a list of names). */
+function shardGroups(map: Record<string, unknown>, loc: SourceLocation): string[] {
+  const v = map.shard_groups;
+  if (v === undefined || v === null) return [];
+  const list = [v].flat();
+  if (!list.every((g) => typeof g === 'string' && g !== '')) {
+    throw new TsrunError('SCHEMA', 'shard_groups must be a list of inventory group names', { location: keyLocation(map, 'shard_groups') ?? loc, expected: 'shard_groups: [etcd]' });
+  }
+  return list as string[];
 }
 
 function keywordsOf(map: Record<string, unknown>): TaskKeywords {

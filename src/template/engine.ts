@@ -1,4 +1,5 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { lazyRequire } from '../core/lazy-require';
 import { closest } from 'fastest-levenshtein';
 import { TsrunError } from '../core/errors';
 import type { Node } from '../expr/ast';
@@ -80,46 +81,57 @@ function blockScope(ctx: unknown, root: unknown): Scope {
   };
 }
 
-/** The one Handlebars environment for tsrun: our helpers, no HTML escaping, strictness by rewriting. */
-export const handlebars = Handlebars.create();
+/** The Handlebars package itself, loaded with the first template (start-up does not pay for it). */
+export const handlebarsLib = lazyRequire<typeof Handlebars>('handlebars');
 
-handlebars.registerHelper(GET, (...args: unknown[]) => walk(args, true));
-handlebars.registerHelper(TRY, (...args: unknown[]) => walk(args, false));
-handlebars.registerHelper(JX, function jinjaExpression(this: unknown, index: number, options: Handlebars.HelperOptions) {
-  const data = options.data as { root?: unknown; tsrunJinja: { node: Node; pos: { line: number; column: number } }[] };
-  const e = data.tsrunJinja[index];
-  try {
-    return printed(value(blockScope(this, data.root), e.node));
-  } catch (err) {
-    throw new TemplateFault(err instanceof TsrunError ? err : new TsrunError('SCHEMA', (err as Error).message, { cause: err }), e.pos);
-  }
-});
-handlebars.registerHelper(OUT, (value: unknown) => stringify(value));
-handlebars.registerHelper(CAPTURE, (value: unknown, options: Handlebars.HelperOptions) => {
-  (options.data.tsrunCapture as CaptureBox).value = value;
-  return '';
-});
-// Handlebars' own lookup would skip strictness; this one fails on a missing key like any other lookup.
-handlebars.registerHelper('lookup', (...args: unknown[]) => {
-  const options = optionsOf(args);
-  const [container, key] = args;
-  const found = ownProperty(container, String(key));
-  if (found === undefined) throw fault(new TsrunError('UNDEFINED', `lookup: no key '${String(key)}' in ${typeName(container)}`), options);
-  return found;
-});
-handlebars.registerHelper('helperMissing', (...args: unknown[]) => {
-  const options = optionsOf(args);
-  const name = String(options.name);
-  const expected = `a helper such as ${closest(name, [...filtersByName.keys()])}`;
-  throw fault(new TsrunError('UNDEFINED', `unknown template helper '${name}'`, { expected }), options);
-});
-for (const [name, filter] of filtersByName) {
-  handlebars.registerHelper(name, (...args: unknown[]) => {
-    const options = optionsOf(args);
+let shared: typeof Handlebars | undefined;
+
+/** The one Handlebars environment for tsrun: our helpers, no HTML escaping, strictness by rewriting. */
+export function handlebars(): typeof Handlebars {
+  return (shared ??= createEnvironment());
+}
+
+function createEnvironment(): typeof Handlebars {
+  const env = handlebarsLib().create();
+  env.registerHelper(GET, (...args: unknown[]) => walk(args, true));
+  env.registerHelper(TRY, (...args: unknown[]) => walk(args, false));
+  env.registerHelper(JX, function jinjaExpression(this: unknown, index: number, options: Handlebars.HelperOptions) {
+    const data = options.data as { root?: unknown; tsrunJinja: { node: Node; pos: { line: number; column: number } }[] };
+    const e = data.tsrunJinja[index];
     try {
-      return filter.fn(args, { ...(options.hash as Record<string, unknown>) });
+      return printed(value(blockScope(this, data.root), e.node));
     } catch (err) {
-      throw fault(err, options);
+      throw new TemplateFault(err instanceof TsrunError ? err : new TsrunError('SCHEMA', (err as Error).message, { cause: err }), e.pos);
     }
   });
+  env.registerHelper(OUT, (value: unknown) => stringify(value));
+  env.registerHelper(CAPTURE, (value: unknown, options: Handlebars.HelperOptions) => {
+    (options.data.tsrunCapture as CaptureBox).value = value;
+    return '';
+  });
+  // Handlebars' own lookup would skip strictness; this one fails on a missing key like any other lookup.
+  env.registerHelper('lookup', (...args: unknown[]) => {
+    const options = optionsOf(args);
+    const [container, key] = args;
+    const found = ownProperty(container, String(key));
+    if (found === undefined) throw fault(new TsrunError('UNDEFINED', `lookup: no key '${String(key)}' in ${typeName(container)}`), options);
+    return found;
+  });
+  env.registerHelper('helperMissing', (...args: unknown[]) => {
+    const options = optionsOf(args);
+    const name = String(options.name);
+    const expected = `a helper such as ${closest(name, [...filtersByName.keys()])}`;
+    throw fault(new TsrunError('UNDEFINED', `unknown template helper '${name}'`, { expected }), options);
+  });
+  for (const [name, filter] of filtersByName) {
+    env.registerHelper(name, (...args: unknown[]) => {
+      const options = optionsOf(args);
+      try {
+        return filter.fn(args, { ...(options.hash as Record<string, unknown>) });
+      } catch (err) {
+        throw fault(err, options);
+      }
+    });
+  }
+  return env;
 }

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
 import { type SourceLocation, TsrunError } from '../core/errors';
 import { type Node, walkNodes } from '../expr/ast';
 import { scopeOf, unknownNames, value } from '../expr/evaluate';
 import { ExprSyntaxError } from '../expr/lexer';
 import { parseJinja } from '../expr/parser';
-import { type CaptureBox, JX, TemplateFault, handlebars, lenientHelpers } from './engine';
+import { type CaptureBox, JX, TemplateFault, handlebars, handlebarsLib, lenientHelpers } from './engine';
 import { JinjaFault, parseTemplate, printed, renderStmts } from './jinja';
 import { TemplateSyntaxError, captureWhole, rewriteProgram } from './rewrite';
 import { type Segment, contentOffset, positionOf, segment } from './segments';
@@ -65,7 +65,7 @@ function parseFailure(err: unknown): TemplateSyntaxError {
   if (typeof e.lineNumber === 'number') {
     return new TemplateSyntaxError(`template syntax error: ${e.message.replace(/ - \d+:\d+$/, '')}`, { line: e.lineNumber, column: e.column ?? 0 });
   }
-  const lexer = (Handlebars as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer;
+  const lexer = (handlebarsLib() as unknown as { Parser?: { lexer?: { yylloc?: { first_line: number; first_column: number } } } }).Parser?.lexer;
   const loc = lexer?.yylloc;
   const got = /got '([^']+)'\s*$/.exec(e.message)?.[1];
   const what = got === 'EOF' ? 'unexpected end of template (unclosed {{ or block?)' : got ? `unexpected ${got.toLowerCase()}` : e.message.split('\n')[0];
@@ -153,10 +153,10 @@ function compileMixed(source: string): Compiled {
     return `{{${s.trimLeft ? '~' : ''}${JX} ${list.length - 1}${s.trimRight ? '~' : ''}}}${newlines ? `{{!${newlines}}}` : ''}`;
   }).join('');
   try {
-    const ast = Handlebars.parse(text);
+    const ast = handlebarsLib().parse(text);
     rewriteProgram(ast, lenientHelpers);
     const whole = captureWhole(ast);
-    return { kind: 'hbs', fn: handlebars.compile(ast, { noEscape: true, compat: true }), whole, exprs: list };
+    return { kind: 'hbs', fn: handlebars().compile(ast, { noEscape: true, compat: true }), whole, exprs: list };
   } catch (err) {
     const failed = exprs.find((e) => e.error);
     if (failed?.error && !(err instanceof TemplateSyntaxError)) {
@@ -203,7 +203,7 @@ function run(source: string, vars: Record<string, unknown>, where: RenderWhere, 
         // Prototype access stays denied (as by default); saying so explicitly also silences Handlebars' console warning.
         const text = c.fn(vars, { data: { tsrunCapture: box, tsrunJinja: c.exprs }, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
         if (!c.whole) return text;
-        return typed ? box.value : (handlebars.helpers.__out as (v: unknown) => string)(box.value);
+        return typed ? box.value : (handlebars().helpers.__out as (v: unknown) => string)(box.value);
       }
     }
   } catch (err) {
