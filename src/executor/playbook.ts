@@ -1,4 +1,4 @@
-import { hostTaskVars } from './lazy';
+import { hostScope, hostTaskVars } from './lazy';
 import { isAbsolute, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { ConnectionPool } from '../connection/factory';
@@ -68,7 +68,7 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
     extraVars: opts.extraVars,
     magic: {
       groups: groupsMap(inv),
-      hostvars: hostvarsOf(all),
+      hostvars: hostvarsOf(all, (h) => hostScope(pv, h)),
       play_hosts: names,
       ansible_play_hosts: names,
       ansible_play_hosts_all: names,

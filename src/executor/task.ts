@@ -14,6 +14,7 @@ import type { HostRun } from './host';
 import { evaluate, expand, holds, truthy, type Where } from './render';
 import type { Inherited } from './scope';
 import { extend, hostTaskVars } from './lazy';
+import { renderText } from '../template/index';
 import { OMIT } from './vars';
 import { recordUnknown, unknownInput } from '../predict/depends';
 import { Unpredictable } from '../predict/unknown';
@@ -111,7 +112,20 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     if (err instanceof Unpredictable) return unknown(err.message);
     if (err instanceof UnreachableError) return done('unreachable', { unreachable: true, msg: err.message }, { msg: err.message });
     const msg = err instanceof TsrunError ? formatError(err) : err instanceof Error ? err.message : String(err);
-    return done('failed', { failed: true, msg: noLog ? CENSORED : msg }, { msg: noLog ? CENSORED : msg });
+    const result = { failed: true, msg: noLog ? CENSORED : msg };
+    if (task.kw.register) host.hostFacts[task.kw.register] = result;
+    // ignore_errors covers every failure of the task's own action, a module's thrown error included, as in Ansible
+    return done('failed', result, { msg: result.msg, ignored: ignores(inh, base, where) });
+  }
+}
+
+/** Whether the task's failure is ignored; an ignore_errors that cannot be rendered ignores nothing. */
+function ignores(inh: Inherited, vars: Record<string, unknown>, where: Where): boolean {
+  if (inh.ignore_errors === undefined) return false;
+  try {
+    return truthy(inh.ignore_errors, vars, where);
+  } catch {
+    return false;
   }
 }
 
@@ -151,8 +165,7 @@ function finish(
   if (status === 'changed' && task.kw.notify) {
     for (const n of task.kw.notify) host.notified.add(String(expand(n, vars, where)));
   }
-  let ignored = false;
-  if (status === 'failed' && inh.ignore_errors !== undefined && truthy(inh.ignore_errors, vars, where)) ignored = true;
+  const ignored = status === 'failed' && ignores(inh, vars, where);
   const showDiff = !noLog && (inh.diff === undefined ? pc.opts.diff : truthy(inh.diff, vars, where));
   return done(status, result, {
     ignored,
@@ -191,7 +204,8 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
     observe: pc.opts.observe && ((key, value) => pc.opts.observe!(host.name, key, value)),
     timeoutMs: timeout ? timeout * 1000 : undefined,
     findFile: (kind, name) => findFile(task, kind, name, pc.pv.play.dir),
-    render: (source) => String(expand(source, vars, where)),
+    // a template file renders with its own name and lines in errors, and its syntax chosen by its extension
+    render: (source, file) => (file ? renderText(source, file, vars, where) : String(expand(source, vars, where))),
     evaluate: (expr) => evaluate(expr, vars, where),
   };
   const retries = task.kw.until !== undefined ? Number(expand(task.kw.retries ?? 3, vars, where)) : 0;
@@ -205,9 +219,17 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
     if (task.kw.changed_when !== undefined) result.changed = holds([task.kw.changed_when].flat(), local, where);
     if (task.kw.failed_when !== undefined) result.failed = holds(task.kw.failed_when, local, where);
     out = { result, msg: r.msg, diff: r.diff, debug: r.data?.debug_output };
-    if (task.kw.until !== undefined) result.attempts = attempt + 1;
-    if (task.kw.until === undefined || attempt >= retries) break;
-    if (!result.failed && holds(task.kw.until, local, where)) break;
+    if (task.kw.until === undefined) break;
+    result.attempts = attempt + 1;
+    if (holds(task.kw.until, local, where)) break;
+    if (attempt >= retries) {
+      // As Ansible: a condition never met fails the task, whatever the last attempt's own status was; after
+      // 1 + retries runs, ansible-core 2.14 reports `attempts: retries`, and so do we
+      result.failed = true;
+      result.attempts = retries;
+      if (result.msg === undefined) out.msg = 'the "until" condition was not met after the retries';
+      break;
+    }
     await new Promise((res) => setTimeout(res, delay * 1000));
   }
   if (mod.controllerOnly || delegate === 'localhost') await conn.close();

@@ -78,7 +78,7 @@ export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' |
       if (args.src !== undefined) {
         const found = readSource(ctx, kind, args.src);
         name = basename(args.src);
-        source = kind === 'templates' ? Buffer.from(ctx.render(found.bytes.toString('utf8'))) : found.bytes;
+        source = kind === 'templates' ? Buffer.from(ctx.render(found.bytes.toString('utf8'), found.path)) : found.bytes;
       } else {
         if (args.dest.endsWith('/')) throw new TsrunError('SCHEMA', `${meta.name}: dest ${args.dest} is a directory; content needs a file path`);
         source = Buffer.from(args.content ?? '');

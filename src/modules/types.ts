@@ -52,8 +52,8 @@ export interface ModuleContext {
   vars: Record<string, unknown>;
   /** Resolves a relative path in the role's/playbook's `files/` or `templates/` to an absolute controller path. */
   findFile(kind: 'files' | 'templates', name: string): string;
-  /** Renders a Handlebars template with the task's variables (strict: undefined variables throw). */
-  render(template: string): string;
+  /** Renders a template with the task's variables (strict); `file`: a template file, its syntax by extension and its own lines in errors. */
+  render(template: string, file?: string): string;
   /** Evaluates a conditional expression (`when` syntax) with the task's variables. */
   evaluate(expression: string): unknown;
   /** In a --check run: what earlier tasks would have changed on this host, read before the host and updated by predictions. */

@@ -2,7 +2,10 @@ import type Handlebars from 'handlebars';
 import { lazyRequire } from '../core/lazy-require';
 import { closest } from 'fastest-levenshtein';
 import { TsrunError } from '../core/errors';
-import { ownProperty, typeName } from '../expr/values';
+import type { Node } from '../expr/ast';
+import { type Scope, value } from '../expr/evaluate';
+import { isMapping, ownProperty, typeName } from '../expr/values';
+import { printed } from './jinja';
 import { stringify } from './filters/data';
 import { filters, filtersByName } from './filters/index';
 import { CAPTURE, GET, OUT, TRY } from './rewrite';
@@ -58,6 +61,26 @@ function walk(args: unknown[], strict: boolean): unknown {
   return current;
 }
 
+/** The helper that evaluates a Jinja expression embedded among Handlebars blocks (see render.ts). */
+export const JX = '__jx';
+
+/**
+ * Variables seen by a Jinja expression inside a Handlebars block: `this`, then the block's context (an item of
+ * `{{#each}}`, the value of `{{#with}}`), then the template's variables.
+ */
+function blockScope(ctx: unknown, root: unknown): Scope {
+  const vars = isMapping(root) ? root : {};
+  return {
+    get: (name) => {
+      if (name === 'this') return ctx;
+      if (ctx !== root && isMapping(ctx) && Object.hasOwn(ctx, name)) return ctx[name];
+      return ownProperty(vars, name);
+    },
+    where: {},
+    vars,
+  };
+}
+
 /** The Handlebars package itself, loaded with the first template (start-up does not pay for it). */
 export const handlebarsLib = lazyRequire<typeof Handlebars>('handlebars');
 
@@ -72,6 +95,15 @@ function createEnvironment(): typeof Handlebars {
   const env = handlebarsLib().create();
   env.registerHelper(GET, (...args: unknown[]) => walk(args, true));
   env.registerHelper(TRY, (...args: unknown[]) => walk(args, false));
+  env.registerHelper(JX, function jinjaExpression(this: unknown, index: number, options: Handlebars.HelperOptions) {
+    const data = options.data as { root?: unknown; tsrunJinja: { node: Node; pos: { line: number; column: number } }[] };
+    const e = data.tsrunJinja[index];
+    try {
+      return printed(value(blockScope(this, data.root), e.node));
+    } catch (err) {
+      throw new TemplateFault(err instanceof TsrunError ? err : new TsrunError('SCHEMA', (err as Error).message, { cause: err }), e.pos);
+    }
+  });
   env.registerHelper(OUT, (value: unknown) => stringify(value));
   env.registerHelper(CAPTURE, (value: unknown, options: Handlebars.HelperOptions) => {
     (options.data.tsrunCapture as CaptureBox).value = value;
