@@ -1,66 +1,71 @@
 import type { Command } from 'commander';
-import { runPlaybook } from '../executor/playbook';
-import type { Reporter } from '../executor/events';
-import { JsonReporter } from '../output/json';
-import { PlainReporter } from '../output/plain';
+import { resolve } from 'node:path';
+import { runPlays } from '../executor/playbook';
+import { loadInventory } from '../inventory/index';
+import { loadPlaybook } from '../playbook/plays';
 import { EXIT } from './exit-codes';
-import { parseExtraVars } from './extra-vars';
-import { askSecret } from './prompt';
+import { checkStartAt, checkStepTerminal, taskGate } from './gate';
+import { listing } from './listing';
+import { addRunFlags, applySettings, collect, commaList, runOptionsFrom, type RunFlags } from './run-flags';
 
-const collect = (value: string, prev: string[]) => [...prev, value];
-const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+interface PlaybookFlags extends RunFlags {
+  tags: string[];
+  skipTags: string[];
+  syntaxCheck?: boolean;
+  listTasks?: boolean;
+  listHosts?: boolean;
+  listTags?: boolean;
+  startAtTask?: string;
+  step?: boolean;
+}
 
 /** `tsrun playbook FILE...`: runs playbooks against an inventory. */
 export function registerPlaybookCommand(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('playbook')
     .description('Run one or more playbooks against an inventory')
-    .argument('<playbooks...>', 'playbook files')
-    .option('-i, --inventory <source>', 'inventory file, directory or comma list (repeatable)', collect, [])
-    .option('-C, --check', "don't change anything; predict what would change")
-    .option('-D, --diff', 'show differences in files and attributes')
-    .option('-l, --limit <pattern>', 'further limit the hosts to a pattern')
-    .option('-f, --forks <n>', 'hosts to run in parallel', (v) => parseInt(v, 10), 50)
+    .argument('<playbooks...>', 'playbook files');
+  addRunFlags(cmd)
     .option('-t, --tags <tags>', 'only run tasks with these tags (repeatable, comma list)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags (repeatable, comma list)', collect, [])
-    .option('-e, --extra-vars <vars>', 'extra variables: key=value, JSON, or @file (repeatable)', collect, [])
-    .option('--json', 'one JSON object per event on stdout')
-    .option('-v, --verbose', 'more output (repeat for more)', (_v, prev: number) => prev + 1, 0)
-    .option('--host-key-checking <mode>', 'strict | accept-new | off (default: strict, or the host\'s own setting)')
-    .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
-    .option('-k, --ask-pass', 'ask for the SSH password')
-    .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
-    .action(async (files: string[], o) => {
-      // listr2 is loaded only for a terminal (one with a width: a zero-column pty gets plain lines)
-      const reporter: Reporter = o.json ? new JsonReporter() : process.stdout.isTTY && process.stdout.columns > 0 ? new (await import('../output/tty')).TtyReporter(o.verbose) : new PlainReporter(undefined, o.verbose);
-      const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
-      const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
-      const opts = {
-        inventory: o.inventory.length ? o.inventory : ['/etc/ansible/hosts'],
-        check: Boolean(o.check),
-        diff: Boolean(o.diff),
-        limit: o.limit,
-        forks: Math.max(1, o.forks || 1),
-        tags: commaList(o.tags),
-        skipTags: commaList(o.skipTags),
-        extraVars: parseExtraVars(o.extraVars),
-        verbosity: o.verbose,
-        reporter,
-        connection: {
-          hostKeyChecking: o.hostKeyChecking, sshConfigFile: o.sshConfig, askPass, becomePassword,
-          askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
-        },
-      };
+    .option('--syntax-check', 'load the playbooks (every file, role and argument), report errors, run nothing')
+    .option('--list-tasks', 'list the tasks that would run (after --tags/--skip-tags), run nothing')
+    .option('--list-hosts', 'list the hosts each play would run on (after --limit), run nothing')
+    .option('--list-tags', 'list the tags of each play, run nothing')
+    .option('--start-at-task <name>', 'start at the task with this name (or glob)')
+    .option('--step', 'ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal)')
+    .action(async (files: string[], o: PlaybookFlags) => {
+      const tags = commaList(o.tags);
+      const skipTags = commaList(o.skipTags);
+      applySettings();
+      // every playbook is loaded before anything runs, so bad input anywhere touches nothing
+      const loaded = files.map((f) => ({ file: f, plays: loadPlaybook(f) }));
+      if (o.syntaxCheck) {
+        for (const { file } of loaded) process.stdout.write(`\nplaybook: ${file}\n`);
+        return setExit(EXIT.OK);
+      }
+      if (o.listTasks || o.listHosts || o.listTags) {
+        const opts = await runOptionsFrom({ ...o, json: false }, { tags, skipTags });
+        for (const { file, plays } of loaded) {
+          const inv = o.listHosts ? await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') }) : undefined;
+          process.stdout.write(listing(file, plays, inv, { hosts: o.listHosts, tasks: o.listTasks, tags: o.listTags }, { limit: o.limit, tags, skipTags }));
+        }
+        return setExit(EXIT.OK);
+      }
+      checkStepTerminal(o.step, o.json);
+      if (o.startAtTask) checkStartAt(loaded.flatMap((l) => l.plays), o.startAtTask);
+      const opts = await runOptionsFrom(o, { tags, skipTags, step: o.step });
+      opts.gate = taskGate({ startAt: o.startAtTask, step: o.step });
       let code: number = EXIT.OK;
       try {
-        for (const file of files) {
-          const summary = await runPlaybook(file, opts);
+        for (const { file, plays } of loaded) {
+          const summary = await runPlays(plays, resolve(file, '..'), opts);
           if (summary.failed) code = EXIT.FAILED_HOSTS;
           else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;
           if (code !== EXIT.OK) break;
         }
       } finally {
-        await reporter.close();
+        await opts.reporter.close();
       }
       setExit(code);
     });
