@@ -77,6 +77,7 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
       ansible_play_hosts_all: names,
       ansible_play_name: play.name,
       ansible_check_mode: opts.check,
+      ansible_verbosity: opts.verbosity,
       ansible_diff_mode: opts.diff,
       playbook_dir: play.dir,
     },

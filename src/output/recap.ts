@@ -1,7 +1,7 @@
 import { styleText } from 'node:util';
 import type { HostResult, HostStats, RunEvent } from '../executor/events';
 import { emptyStats } from '../executor/events';
-import { seconds } from './format';
+import { commandOutput, seconds } from './format';
 
 /** Hosts beyond this many in the recap are grouped by identical counts. */
 const GROUP_ABOVE = 10;
@@ -67,7 +67,7 @@ export class RunTally {
       this.changed.add(r.host);
     }
     if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') {
-      this.failures.push({ host: r.host, task, location: this.tasks.get(task)?.location, msg: r.msg ?? 'failed', status: r.status });
+      this.failures.push({ host: r.host, task, location: this.tasks.get(task)?.location, msg: `${r.msg ?? 'failed'}${r.status === 'failed' ? commandOutput(r.result) : ''}`, status: r.status });
     }
   }
 
