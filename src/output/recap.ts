@@ -124,7 +124,7 @@ export function renderRecap(stats: Record<string, HostStats>, durationMs: number
       lines.push(...f.msg.split('\n').slice(0, 12).map((l) => `    ${l}`));
     }
   }
-  if (tally.changed.size) lines.push('', `changed (${tally.changed.size}): ${abbreviate([...tally.changed], 20)}`);
+  if (tally.changed.size) lines.push('', `changed (${tally.changed.size}): ${abbreviate([...tally.changed].sort(), 20)}`);
   lines.push('', `finished in ${seconds(durationMs)}`);
   if (verbosity > 0) {
     const slow = tally.slowest(5);

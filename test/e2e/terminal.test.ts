@@ -35,7 +35,7 @@ describe('the terminal side of a run', () => {
     const r = await onTerminal(`${cmd} -v`);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toMatch(/\x1b\[3[12]m/); // red and green
-    const screen = stripVTControlCharacters(r.stdout);
+    const screen = stripVTControlCharacters(r.stdout).replaceAll('\r', '');
     expect(screen).toMatch(/Gathering Facts \(connecting\) {2}ok=4 {2}\d+\.\ds/);
     expect(screen).toMatch(/write a file {2}changed=4 {2}\d+\.\ds/);
     const recap = screen.slice(screen.indexOf('PLAY RECAP'));
@@ -100,7 +100,7 @@ describe('the terminal side of a run', () => {
     const many = join(dir, 'many.yml');
     writeFileSync(many, "- hosts: many\n  gather_facts: no\n  tasks:\n    - debug: msg=hi\n    - {fail: {msg: no}, when: \"inventory_hostname == 'm7'\"}\n");
     const r = await onTerminal(`node ${BIN} playbook ${many} -i ${inv}`);
-    const screen = stripVTControlCharacters(r.stdout);
+    const screen = stripVTControlCharacters(r.stdout).replaceAll('\r', '');
     expect(screen).toMatch(/11 hosts +: ok=1 changed=0 unreachable=0 failed=0 skipped=1 rescued=0 ignored=0 {2}\(m1, m2/);
     expect(screen).toMatch(/m7 +: ok=1 changed=0 unreachable=0 failed=1/);
   });
