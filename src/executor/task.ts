@@ -27,10 +27,24 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     host: host.name, status, result, durationMs: performance.now() - started, ...extra,
   });
   let noLog = false;
+  // As Ansible: no_log is templated only when the task runs, so a skipped task may name variables that its
+  // condition guards (until then an untemplated no_log censors, as a non-empty string is true).
+  let noLogError: unknown;
+  const mustRun = () => {
+    if (noLogError === undefined) return;
+    noLog = false;
+    throw noLogError;
+  };
   try {
-    noLog = inh.no_log !== undefined && truthy(inh.no_log, base, where);
+    try {
+      noLog = inh.no_log !== undefined && truthy(inh.no_log, base, where);
+    } catch (err) {
+      noLog = true;
+      noLogError = err;
+    }
     if (task.kw.loop === undefined) {
       if (inh.when.length && !holds(inh.when, base, where)) return done('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+      mustRun();
       const out = await runOnce(pc, task, host, inh, base, where);
       return finish(pc, task, host, inh, base, where, done, out, noLog);
     }
@@ -62,6 +76,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
         lines.push({ label, status: 'skipped' });
         continue;
       }
+      mustRun();
       const out = await runOnce(pc, task, host, inh, vars, where);
       if (out.unreachable) return done('unreachable', out.result, { msg: out.msg });
       results.push({ ...out.result, [loopVar]: item });

@@ -69,6 +69,7 @@ export function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceL
     maxFailPercentage: typeof map.max_fail_percentage === 'number' ? map.max_fail_percentage : undefined,
     anyErrorsFatal: map.any_errors_fatal === true,
     sections,
+    keywords: playKw,
     handlers: [...roleHandlers(roles.uses), ...playHandlers],
     roles: roles.uses,
     loc,

@@ -87,6 +87,8 @@ export interface Play {
   anyErrorsFatal: boolean;
   /** pre_tasks, roles + tasks, post_tasks: handlers are flushed after each. */
   sections: TaskDef[][];
+  /** The play's own keywords (become, environment...): handlers run under them too. */
+  keywords: TaskKeywords;
   handlers: TaskDef[];
   roles: RoleUse[];
   loc: SourceLocation;
