@@ -8,7 +8,8 @@ export function moduleDoc(name?: string): string {
     const width = Math.max(...[...registry.keys()].map((k) => k.length));
     return [...registry.values()].sort((a, b) => a.name.localeCompare(b.name)).map((m) => `${m.name.padEnd(width)}  ${m.summary}`).join('\n');
   }
-  const mod = registry.get(name);
+  // `ansible.builtin.copy` is `copy`, as in a task
+  const mod = registry.get(name.replace(/^ansible\.(builtin|legacy)\./, ''));
   if (!mod) throw new TsrunError('USAGE', `no module named "${name}"${didYouMean(name, registry.keys())}`);
   const lines = [`${mod.name}: ${mod.summary}`, ''];
   if (mod.description) lines.push(mod.description, '');

@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { formatError, TsrunError } from '../core/errors';
+import { ADHOC_FLAGS, registerAdhocCommand } from './adhoc';
+import { findConfigFile } from './config';
+import { handleInterrupts, quietOnBrokenPipe } from './terminal';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { registerInventoryCommand } from './inventory';
 import { registerMergeCommand } from './merge';
@@ -13,12 +16,15 @@ import { PACKAGE_VERSION } from './version';
 /** Entry point: runs the command line and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   let exit: number = EXIT.OK;
+  quietOnBrokenPipe();
+  handleInterrupts();
   const program = new Command('tsrun')
     .description('Agentless, Ansible-style playbook runner')
-    .version(PACKAGE_VERSION, '-V, --version')
+    .version(versionText(), '-V, --version', "the version, the configuration file in use and Node's version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerPlaybookCommand(program, (c) => (exit = c));
+  registerAdhocCommand(program, (c) => (exit = c));
   registerDriftCommand(program, (c) => (exit = c));
   registerPlanCommands(program, (c) => (exit = c));
   registerInventoryCommand(program);
@@ -30,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${moduleDoc(name)}\n`);
   });
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(adhocShorthand(argv, program), { from: 'user' });
     // lab commands report through process.exitCode
     return exit !== EXIT.OK ? exit : typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (err) {
@@ -42,4 +48,21 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`ERROR! unexpected: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     return EXIT.ERROR;
   }
+}
+
+/** `tsrun PATTERN -m MODULE ...` is `tsrun adhoc PATTERN -m MODULE ...`, as `ansible PATTERN -m ...`. */
+function adhocShorthand(argv: string[], program: Command): string[] {
+  const first = argv[0];
+  if (!first || first.startsWith('-') || program.commands.some((c) => c.name() === first || c.aliases().includes(first))) return argv;
+  return argv.some((a) => ADHOC_FLAGS.has(a) || [...ADHOC_FLAGS].some((f) => f.startsWith('--') && a.startsWith(`${f}=`))) ? ['adhoc', ...argv] : argv;
+}
+
+function versionText(): string {
+  let config: string;
+  try {
+    config = findConfigFile() ?? 'None';
+  } catch (err) {
+    config = (err as Error).message;
+  }
+  return `tsrun ${PACKAGE_VERSION}\n  config file = ${config}\n  node version = ${process.version}`;
 }

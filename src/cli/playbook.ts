@@ -1,79 +1,93 @@
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
 import type { Reporter } from '../executor/events';
 import { EXIT, pendingExit } from './exit-codes';
+import { addRunFlags, collect, commaList, type RunFlags } from './run-flags';
 
-const collect = (value: string, prev: string[]) => [...prev, value];
-const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
-
-/** The output for this run: JSON events, listr2 only on a terminal with a width (a zero-column pty gets plain lines). */
-async function makeReporter(o: { json?: boolean; jsonFile?: string; verbose: number }): Promise<Reporter> {
-  const inner = await outputReporter(o);
-  return o.jsonFile ? new (await import('../output/tee')).TeeReporter(inner, o.jsonFile) : inner;
-}
-
-async function outputReporter(o: { json?: boolean; verbose: number }): Promise<Reporter> {
-  if (o.json) return new (await import('../output/json')).JsonReporter();
-  if (process.stdout.isTTY && process.stdout.columns > 0) return new (await import('../output/tty')).TtyReporter(o.verbose);
-  return new (await import('../output/plain')).PlainReporter(undefined, o.verbose);
+interface PlaybookFlags extends RunFlags {
+  tags: string[];
+  skipTags: string[];
+  syntaxCheck?: boolean;
+  listTasks?: boolean;
+  listHosts?: boolean;
+  listTags?: boolean;
+  startAtTask?: string;
+  step?: boolean;
+  jsonFile?: string;
+  shard?: string;
+  timeline?: string;
+  plan?: string;
+  detailedExitcode?: boolean;
 }
 
 /** `tsrun playbook FILE...`: runs playbooks against an inventory. */
 export function registerPlaybookCommand(program: Command, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('playbook')
     .description('Run one or more playbooks against an inventory')
-    .argument('<playbooks...>', 'playbook files')
-    .option('-i, --inventory <source>', 'inventory file, directory or comma list (repeatable)', collect, [])
-    .option('-C, --check', "don't change anything; predict what would change")
-    .option('-D, --diff', 'show differences in files and attributes')
-    .option('-l, --limit <pattern>', 'further limit the hosts to a pattern')
-    .option('-f, --forks <n>', 'hosts to run in parallel', (v) => parseInt(v, 10), 50)
+    .argument('<playbooks...>', 'playbook files');
+  addRunFlags(cmd)
     .option('-t, --tags <tags>', 'only run tasks with these tags (repeatable, comma list)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags (repeatable, comma list)', collect, [])
-    .option('-e, --extra-vars <vars>', 'extra variables: key=value, JSON, or @file (repeatable)', collect, [])
-    .option('--json', 'one JSON object per event on stdout')
+    .option('--syntax-check', 'load the playbooks (every file, role and argument), report errors, run nothing')
+    .option('--list-tasks', 'list the tasks that would run (after --tags/--skip-tags), run nothing')
+    .option('--list-hosts', 'list the hosts each play would run on (after --limit), run nothing')
+    .option('--list-tags', 'list the tags of each play, run nothing')
+    .option('--start-at-task <name>', 'start at the task with this name (or glob)')
+    .option('--step', 'ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal)')
     .option('--json-file <file>', 'also write the --json events to this file (for tsrun merge)')
-    .option('--shard <I/N>', 'run only part I (0-based) of N of every play\'s hosts')
-    .option('-v, --verbose', 'more output (repeat for more)', (_v, prev: number) => prev + 1, 0)
-    .option('--host-key-checking <mode>', 'strict | accept-new | off (default: strict, or the host\'s own setting)')
-    .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
-    .option('-k, --ask-pass', 'ask for the SSH password')
-    .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
+    .option('--shard <I/N>', "run only part I (0-based) of N of every play's hosts")
     .option('--timeline <file>', 'write an HTML page of the run: a row per host, a bar per task')
     .option('--plan <file>', 'with --check: save what would change, and what it was based on, for `tsrun apply`')
     .option('--detailed-exitcode', `exit ${EXIT.PENDING} when every host succeeded and something changed (with --check: would change)`)
-    .action(async (files: string[], o) => {
+    .action(async (files: string[], o: PlaybookFlags) => {
       // Loaded here, not at start-up: `tsrun --version` or `tsrun lab` should not pay for the executor.
-      const [{ runPlaybook }, { parseExtraVars }, { askSecret }] = await Promise.all([import('../executor/playbook'), import('./extra-vars'), import('./prompt')]);
-      const shown = await makeReporter(o);
-      const reporter: Reporter = o.timeline ? new (await import('../timeline/recorder')).TimelineRecorder(shown, o.timeline, o.json ? (t) => process.stdout.write(t) : undefined) : shown;
-      const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
-      const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+      const [{ runPlays }, { loadInventory }, { loadPlaybook }, { checkStartAt, checkStepTerminal, taskGate }, { listing }, { applySettings, runOptionsFrom }, { setInterruptible }] =
+        await Promise.all([
+          import('../executor/playbook'),
+          import('../inventory/index'),
+          import('../playbook/plays'),
+          import('./gate'),
+          import('./listing'),
+          import('./run-flags'),
+          import('./terminal'),
+        ]);
+      const tags = commaList(o.tags);
+      const skipTags = commaList(o.skipTags);
+      applySettings();
+      // every playbook is loaded before anything runs, so bad input anywhere touches nothing
+      const loaded = files.map((f) => ({ file: f, plays: loadPlaybook(f) }));
+      if (o.syntaxCheck) {
+        for (const { file } of loaded) process.stdout.write(`\nplaybook: ${file}\n`);
+        return setExit(EXIT.OK);
+      }
+      if (o.listTasks || o.listHosts || o.listTags) {
+        const opts = await runOptionsFrom({ ...o, json: false }, { tags, skipTags });
+        for (const { file, plays } of loaded) {
+          const inv = o.listHosts ? await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') }) : undefined;
+          process.stdout.write(listing(file, plays, inv, { hosts: o.listHosts, tasks: o.listTasks, tags: o.listTags }, { limit: o.limit, tags, skipTags }));
+        }
+        return setExit(EXIT.OK);
+      }
+      checkStepTerminal(o.step, o.json);
+      if (o.startAtTask) checkStartAt(loaded.flatMap((l) => l.plays), o.startAtTask);
+      const base = await runOptionsFrom(o, { tags, skipTags, step: o.step });
+      base.gate = taskGate({ startAt: o.startAtTask, step: o.step });
+      const shown: Reporter = o.jsonFile ? new (await import('../output/tee')).TeeReporter(base.reporter, o.jsonFile) : base.reporter;
+      const reporter: Reporter = o.timeline
+        ? new (await import('../timeline/recorder')).TimelineRecorder(shown, o.timeline, o.json ? (t) => process.stdout.write(t) : undefined)
+        : shown;
       const shard = o.shard ? (await import('../shard/split')).parseShard(o.shard) : undefined;
-      const opts = {
-        inventory: o.inventory.length ? o.inventory : ['/etc/ansible/hosts'],
-        check: Boolean(o.check),
-        diff: Boolean(o.diff),
-        limit: o.limit,
-        forks: Math.max(1, o.forks || 1),
-        shard,
-        tags: commaList(o.tags),
-        skipTags: commaList(o.skipTags),
-        extraVars: parseExtraVars(o.extraVars),
-        verbosity: o.verbose,
-        reporter,
-        connection: {
-          hostKeyChecking: o.hostKeyChecking, sshConfigFile: o.sshConfig, askPass, becomePassword,
-          askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
-        },
-      };
-      const plan = o.plan ? await (await import('../plan/save')).startPlan(o.plan, files, opts, [askPass, becomePassword].filter((x): x is string => !!x)) : undefined;
+      const opts = { ...base, reporter, shard };
+      const secrets = [opts.connection.askPass, opts.connection.becomePassword].filter((x): x is string => !!x);
+      const plan = o.plan ? await (await import('../plan/save')).startPlan(o.plan, files, opts, secrets) : undefined;
       const run = plan ? { ...opts, reporter: plan.reporter, observe: plan.observe } : opts;
+      setInterruptible(run.reporter);
       let code: number = EXIT.OK;
       let changed = false;
       try {
-        for (const file of files) {
-          const summary = await runPlaybook(file, run);
+        for (const { file, plays } of loaded) {
+          const summary = await runPlays(plays, resolve(file, '..'), run);
           changed ||= Object.values(summary.stats).some((s) => s.changed > 0 || s.unknown > 0);
           if (summary.failed) code = EXIT.FAILED_HOSTS;
           else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;

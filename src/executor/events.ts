@@ -49,6 +49,8 @@ export interface Reporter {
   event(e: RunEvent): void;
   /** Called once at the end; resolves when output is flushed. */
   close(): Promise<void>;
+  /** Ctrl-C: show what the run did so far (the recap of the counts seen). */
+  interrupted?(): void;
 }
 
 /** A fresh set of counts. */

@@ -20,4 +20,11 @@ export interface RunOptions {
   connection: SshParamOptions;
   /** Told the host state each task's read step finds (saved plans record it; `apply` compares it and may throw). */
   observe?: (host: string, key: string, value: string) => void;
+  /** Host variables below every inventory source (-u, -c, --private-key, -T and the configuration file). */
+  hostDefaults?: Record<string, unknown>;
+  /** `-b` and `--become-user`: the play's default, which play, block and task keywords override. */
+  become?: boolean;
+  becomeUser?: string;
+  /** Decides, once per task, whether it runs (--start-at-task, --step); the display name is `role : task`. */
+  gate?: (task: { name: string }) => Promise<boolean> | boolean;
 }

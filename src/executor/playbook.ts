@@ -29,11 +29,15 @@ export interface RunSummary {
 
 /** Loads a playbook and its inventory, then runs every play. Input errors throw before any host is touched. */
 export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSummary> {
+  return runPlays(loadPlaybook(file), resolve(file, '..'), opts);
+}
+
+/** Runs plays already loaded (a playbook's, or the one play of an ad-hoc command). */
+export async function runPlays(plays: Play[], playbookDir: string, opts: RunOptions): Promise<RunSummary> {
   const started = performance.now();
-  const plays = loadPlaybook(file);
-  const inv = await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') });
+  const inv = await loadInventory(opts.inventory, { playbookDir });
   // every inventory host is in hostvars, whatever the play's pattern or --limit
-  const hosts = new Map<string, HostRun>([...inv.hosts.values()].map((h) => [h.name, new HostRun(h.name, h.vars)]));
+  const hosts = new Map<string, HostRun>([...inv.hosts.values()].map((h) => [h.name, new HostRun(h.name, { ...opts.hostDefaults, ...h.vars })]));
   const played = new Set<string>();
   const conns = new ConnectionPool(opts.connection);
   try {
@@ -74,12 +78,14 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
       ansible_play_hosts_all: names,
       ansible_play_name: play.name,
       ansible_check_mode: opts.check,
+      ansible_verbosity: opts.verbosity,
       ansible_diff_mode: opts.diff,
       playbook_dir: play.dir,
     },
   };
   pv.playVars = { ...play.vars, ...varsFiles(play, { ...play.vars, ...opts.extraVars }) };
   const pc: PlayContext = { opts, pv, hosts: all, conns };
+  const root = opts.become === undefined && opts.becomeUser === undefined ? ROOT : { ...ROOT, become: opts.become, become_user: opts.becomeUser };
   for (const batch of batches(names, play.serial)) {
     if (pc.aborted) break;
     const hosts = batch.map((n) => all.get(n)!).filter((h) => h.active);
@@ -88,7 +94,7 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
     if (play.gatherFacts) await gather(pc, hosts);
     validateRoleArguments(pc, hosts.filter((h) => h.active));
     for (const section of play.sections) {
-      await runTasks(pc, section, hosts, ROOT);
+      await runTasks(pc, section, hosts, root);
       await flushHandlers(pc, hosts);
     }
   }

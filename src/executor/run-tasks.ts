@@ -39,17 +39,19 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
   const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name });
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   const title = displayName(pc, task, hosts[0], inh);
+  if (!handler && pc.opts.gate && !(await pc.opts.gate({ name: title }))) return [];
   pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}` });
   const limit = pLimit(pc.opts.forks);
-  const results = await Promise.all(targets.map((h) => limit(() => runTaskOnHost(pc, task, h, withWhen))));
+  // each result is told as its host finishes, so the live view knows which hosts are still running
+  const results = await Promise.all(targets.map((h) => limit(async () => {
+    const r = await runTaskOnHost(pc, task, h, withWhen);
+    count(pc.hosts.get(r.host)!, r);
+    pc.opts.reporter.event({ type: 'host_result', task: title, result: r });
+    return r;
+  })));
   if (runOnce && task.kw.register) {
     // run_once: every host sees the one result
     for (const h of hosts) h.hostFacts[task.kw.register] = hosts[0].hostFacts[task.kw.register];
-  }
-  for (const r of results) {
-    const host = pc.hosts.get(r.host)!;
-    count(host, r);
-    pc.opts.reporter.event({ type: 'host_result', task: title, result: r });
   }
   pc.opts.reporter.event({ type: 'task_end', name: title });
   stopOnFailures(pc, hosts, results, inh);

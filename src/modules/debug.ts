@@ -1,4 +1,8 @@
+import { TsrunError } from '../core/errors';
 import type { Module } from './types';
+
+/** What Ansible prints for `debug: var=` of a name that is not defined: the task is ok, not failed. */
+const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
 
 /** Prints a message or a variable's value; never changes anything. */
 export const debug: Module<{ msg?: unknown; var?: string; verbosity: number }> = {
@@ -12,8 +16,17 @@ export const debug: Module<{ msg?: unknown; var?: string; verbosity: number }> =
   },
   examples: '- debug: msg="proxy is {{ proxy }}"\n- debug: var=result.stdout_lines',
   async run(ctx, args) {
+    // `verbosity: N` prints only at -v N and above; below, the task is skipped, as in Ansible
+    const level = Number(ctx.vars.ansible_verbosity ?? 0);
+    if (args.verbosity > level) return { changed: false, skipped: true, msg: 'Verbosity threshold not met.' };
     if (args.var !== undefined) {
-      const value = ctx.evaluate(args.var);
+      let value: unknown;
+      try {
+        value = ctx.evaluate(args.var);
+      } catch (err) {
+        if (!(err instanceof TsrunError) || err.code !== 'UNDEFINED') throw err;
+        value = NOT_DEFINED;
+      }
       return { changed: false, data: { [args.var]: value, debug_output: { [args.var]: value } } };
     }
     const msg = args.msg ?? 'Hello world!';

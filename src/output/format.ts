@@ -10,7 +10,7 @@ export function resultLine(r: HostResult): string {
 }
 
 /** A failed command's rc and output tails, which say why it failed. */
-function commandOutput(result: Record<string, unknown>): string {
+export function commandOutput(result: Record<string, unknown>): string {
   const tail = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().split('\n').slice(-10).join('\n    ') : '');
   const parts = [
     typeof result.rc === 'number' ? `rc=${result.rc}` : '',

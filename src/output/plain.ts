@@ -1,15 +1,28 @@
 import type { Reporter, RunEvent } from '../executor/events';
 import { renderDiffs } from './diff';
-import { itemLines, recapLine, resultLine, seconds } from './format';
+import { itemLines, resultLine } from './format';
+import { colourFor, painter, renderRecap, resultStyle, RunTally, type Paint } from './recap';
 
 /** Plain lines for logs and pipes: one per host result, no spinners or escape codes. */
 export class PlainReporter implements Reporter {
+  private readonly tally = new RunTally();
+  private readonly paint: Paint;
+
   constructor(
     private readonly write: (text: string) => void = (t) => process.stdout.write(t),
     private readonly verbosity = 0,
-  ) {}
+    colour = colourFor(process.stdout),
+  ) {
+    this.paint = painter(colour);
+  }
+
+  /** Ctrl-C: the counts so far. */
+  interrupted(): void {
+    this.line(renderRecap(Object.fromEntries(this.tally.stats), this.tally.elapsed(), this.tally, this.paint, this.verbosity));
+  }
 
   event(e: RunEvent): void {
+    this.tally.see(e);
     switch (e.type) {
       case 'play_start':
         return this.line(`\nPLAY [${e.name}] ${'*'.repeat(20)}`);
@@ -18,7 +31,7 @@ export class PlainReporter implements Reporter {
       case 'host_result': {
         const r = e.result;
         if (r.status === 'skipped' && this.verbosity === 0 && !r.msg) return this.line(`skipping: [${r.host}]`);
-        this.line(resultLine(r));
+        this.line(this.paint(resultStyle(r), resultLine(r)));
         for (const l of itemLines(r)) this.line(l);
         const diff = renderDiffs(r.diff);
         if (diff) this.line(diff);
@@ -27,12 +40,8 @@ export class PlainReporter implements Reporter {
       }
       case 'warning':
         return this.line(`[WARNING]: ${e.message}`);
-      case 'recap': {
-        this.line(`\nPLAY RECAP ${'*'.repeat(20)}`);
-        const width = Math.max(0, ...Object.keys(e.stats).map((h) => h.length));
-        for (const [host, s] of Object.entries(e.stats)) this.line(recapLine(host, s, width));
-        return this.line(`\nfinished in ${seconds(e.durationMs)}`);
-      }
+      case 'recap':
+        return this.line(renderRecap(e.stats, e.durationMs, this.tally, this.paint, this.verbosity));
       case 'task_end':
         return;
     }

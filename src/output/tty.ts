@@ -1,13 +1,15 @@
 import { Listr, type ListrTaskWrapper, type DefaultRenderer, type SimpleRenderer } from 'listr2';
 import type { HostResult, Reporter, RunEvent } from '../executor/events';
 import { renderDiffs } from './diff';
-import { itemLines, recapLine, resultLine, seconds } from './format';
+import { itemLines, resultLine } from './format';
+import { painter, renderRecap, resultStyle, RunTally, type Paint } from './recap';
 
 type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
 interface TaskView {
   name: string;
-  hosts: number;
+  hosts: string[];
+  started: number;
   results: HostResult[];
   finish: () => void;
   wrapper?: Wrapper;
@@ -20,46 +22,66 @@ interface TaskView {
 export class TtyReporter implements Reporter {
   private chain: Promise<unknown> = Promise.resolve();
   private current?: TaskView;
+  private readonly tally = new RunTally();
+  private readonly paint: Paint;
+  /** Redraws the running task's elapsed time while no result arrives. */
+  private ticker?: NodeJS.Timeout;
 
-  constructor(private readonly verbosity = 0) {}
+  constructor(
+    private readonly verbosity = 0,
+    colour = process.env.NO_COLOR === undefined,
+    private readonly out: NodeJS.WriteStream = process.stdout,
+  ) {
+    this.paint = painter(colour);
+  }
 
   event(e: RunEvent): void {
+    this.tally.see(e);
     switch (e.type) {
       case 'play_start':
         return this.print(`\nPLAY [${e.name}] (${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'})`);
       case 'task_start':
-        return this.startTask(e.handler ? `handler: ${e.name}` : e.name, e.hosts.length);
+        // facts are gathered on the first connection to each host: say so, since at scale it takes seconds
+        return this.startTask(e.handler ? `handler: ${e.name}` : e.name === 'Gathering Facts' ? 'Gathering Facts (connecting)' : e.name, e.hosts);
       case 'host_result':
         return this.result(e.result);
       case 'task_end':
         return this.current?.finish();
       case 'warning':
         return this.print(`[WARNING]: ${e.message}`);
-      case 'recap': {
-        const width = Math.max(0, ...Object.keys(e.stats).map((h) => h.length));
-        const lines = Object.entries(e.stats).map(([h, s]) => recapLine(h, s, width));
-        return this.print(`\nPLAY RECAP\n${lines.join('\n')}\n\nfinished in ${seconds(e.durationMs)}`);
-      }
+      case 'recap':
+        return this.print(renderRecap(e.stats, e.durationMs, this.tally, this.paint, this.verbosity));
     }
   }
 
-  private startTask(name: string, hosts: number): void {
+  /** Ctrl-C: stop drawing, then the counts so far. */
+  interrupted(): void {
+    clearInterval(this.ticker);
+    this.out.write(`\x1b[?25h\n${renderRecap(Object.fromEntries(this.tally.stats), this.tally.elapsed(), this.tally, this.paint, this.verbosity)}\n`);
+  }
+
+  private startTask(name: string, hosts: string[]): void {
     let finish!: () => void;
     const done = new Promise<void>((res) => (finish = res));
-    const state: TaskView = { results: [], hosts, finish, name };
+    const state: TaskView = { results: [], hosts, finish, name, started: performance.now() };
     this.current = state;
     const listr = new Listr(
       [{
         title: name,
         task: async (_ctx, wrapper) => {
           state.wrapper = wrapper as Wrapper;
+          state.started = performance.now();
           this.refresh();
+          this.ticker = setInterval(() => this.refresh(), 1000);
+          this.ticker.unref();
           await done;
-          wrapper.title = `${name}  ${summary(state.results)}`;
+          clearInterval(this.ticker);
+          wrapper.title = `${name}  ${summary(state.results)}  ${elapsed(state.started)}`;
           if (state.results.some((r) => r.status === 'failed' && !r.ignored)) throw new Error(`${name}  ${summary(state.results)}`);
         },
       }],
-      { exitOnError: false, rendererOptions: { collapseErrors: true, showErrorMessage: true }, silentRendererCondition: false },
+      // tsrun handles Ctrl-C itself (recap, exit 130), not listr2
+      { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: true, showErrorMessage: true }, silentRendererCondition: false },
     );
     this.chain = this.chain.then(() => listr.run().catch(() => undefined)).then(() => this.afterTask(state.results));
   }
@@ -72,7 +94,13 @@ export class TtyReporter implements Reporter {
   private refresh(): void {
     const c = this.current;
     if (!c?.wrapper) return;
-    c.wrapper.output = `${c.results.length}/${c.hosts} hosts  ${summary(c.results)}`;
+    const finished = new Set(c.results.map((r) => r.host));
+    const running = c.hosts.filter((h) => !finished.has(h));
+    const head = `${c.results.length}/${c.hosts.length} hosts  ${elapsed(c.started)}  ${summary(c.results)}`.trimEnd();
+    const width = this.out.columns ?? 80;
+    // the names of the hosts still running, on a terminal wide enough for them
+    const names = running.length && width >= 100 ? `  running: ${running.join(' ')}` : running.length ? `  ${running.length} running` : '';
+    c.wrapper.output = (head + names).slice(0, Math.max(20, width - 6));
   }
 
   /** Failures, debug output and diffs stay on screen once the task is done. */
@@ -81,20 +109,24 @@ export class TtyReporter implements Reporter {
     for (const r of results) {
       const notable = r.status === 'failed' || r.status === 'unreachable' || r.debug !== undefined || (r.diff?.length ?? 0) > 0 || this.verbosity > 0;
       if (!notable) continue;
-      lines.push(`    ${resultLine(r)}`, ...itemLines(r).map((l) => `    ${l}`));
+      lines.push(`    ${this.paint(resultStyle(r), resultLine(r))}`, ...itemLines(r).map((l) => `    ${l}`));
       const diff = renderDiffs(r.diff);
       if (diff) lines.push(diff);
     }
-    if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
+    if (lines.length) this.out.write(`${lines.join('\n')}\n`);
   }
 
   private print(text: string): void {
-    this.chain = this.chain.then(() => process.stdout.write(`${text}\n`));
+    this.chain = this.chain.then(() => this.out.write(`${text}\n`));
   }
 
   async close(): Promise<void> {
     await this.chain;
   }
+}
+
+function elapsed(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)}s`;
 }
 
 function summary(results: HostResult[]): string {

@@ -47,7 +47,8 @@ function loadPlays(path: string, from?: SourceLocation): Play[] {
   });
 }
 
-function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation): Play {
+/** Loads one play from its mapping (a playbook's entry, or one built by `tsrun adhoc`). */
+export function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation): Play {
   for (const key of Object.keys(map)) {
     if (!PLAY_KEYS.has(key)) {
       throw new TsrunError('SCHEMA', `unknown play keyword "${key}"${didYouMean(key, PLAY_KEYS)}`, { location: keyLocation(map, key), expected: `one of ${[...PLAY_KEYS].join(', ')}` });

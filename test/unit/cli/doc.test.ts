@@ -17,6 +17,10 @@ describe('tsrun doc', () => {
     expect(doc).toMatch(/^ {2}force \(bool; default: true; aliases: thirsty\)/m);
   });
 
+  it('takes the ansible.builtin. names tasks take', () => {
+    expect(moduleDoc('ansible.builtin.copy')).toBe(moduleDoc('copy'));
+  });
+
   it('suggests the nearest module for a typo', () => {
     expect(() => moduleDoc('cpy')).toThrow(/no module named "cpy" \(did you mean "copy"\?\)/);
   });

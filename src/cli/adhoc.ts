@@ -1,0 +1,48 @@
+import type { Command } from 'commander';
+import { EXIT } from './exit-codes';
+import { addRunFlags, type RunFlags } from './run-flags';
+
+interface AdhocFlags extends RunFlags {
+  moduleName: string;
+  args?: string;
+}
+
+/** The names the first argument may not take for the `tsrun PATTERN -m MODULE` shorthand. */
+export const ADHOC_FLAGS = new Set(['-m', '--module-name', '-a', '--args']);
+
+/** `tsrun adhoc PATTERN -m MODULE -a ARGS`: one task on the matching hosts, as `ansible PATTERN -m ...`. */
+export function registerAdhocCommand(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('adhoc')
+    .description('Run one module on hosts: tsrun adhoc PATTERN -m MODULE -a ARGS (also: tsrun PATTERN -m ...)')
+    .argument('<pattern>', 'host pattern, as a play\'s hosts:');
+  addRunFlags(cmd)
+    .option('-m, --module-name <module>', 'the module to run', 'command')
+    .option('-a, --args <args>', 'its arguments: key=value pairs, JSON, or free form for command/shell')
+    .action(async (pattern: string, o: AdhocFlags) => {
+      // loaded on use, as for `tsrun playbook`: start-up pays only for the command line
+      const [{ runPlays }, { loadPlay }, { AdhocReporter }, { setInterruptible }, { runOptionsFrom }] = await Promise.all([
+        import('../executor/playbook'),
+        import('../playbook/plays'),
+        import('../output/adhoc'),
+        import('./terminal'),
+        import('./run-flags'),
+      ]);
+      const opts = await runOptionsFrom(o);
+      if (!o.json) {
+        await opts.reporter.close();
+        opts.reporter = new AdhocReporter(undefined, o.verbose);
+        setInterruptible(undefined);
+      }
+      const args = o.args === undefined ? {} : o.args.trim().startsWith('{') ? JSON.parse(o.args) as unknown : o.args;
+      const play = loadPlay({ hosts: pattern, gather_facts: false, tasks: [{ name: o.moduleName, [o.moduleName]: args }] }, process.cwd(), { file: '<command line>', line: 1, col: 1 });
+      let code: number = EXIT.OK;
+      try {
+        const summary = await runPlays([play], process.cwd(), opts);
+        code = summary.failed ? EXIT.FAILED_HOSTS : summary.unreachable ? EXIT.UNREACHABLE : EXIT.OK;
+      } finally {
+        await opts.reporter.close();
+      }
+      setExit(code);
+    });
+}

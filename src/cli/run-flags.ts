@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import type { Reporter } from '../executor/events';
+import type { RunOptions } from '../executor/options';
+import type { HostKeyChecking } from '../connection/params';
+import { TsrunError } from '../core/errors';
+import { loadSettings, type Settings } from './config';
+import { parseExtraVars } from './extra-vars';
+import { askSecret } from './prompt';
+import { chooseReporter } from './reporter';
+import { setInterruptible } from './terminal';
+
+export const collect = (value: string, prev: string[]) => [...prev, value];
+export const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+const positive = (flag: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new TsrunError('USAGE', `${flag} takes a positive whole number, not "${v}"`);
+  return n;
+};
+
+/** The options a run takes, shared by `tsrun playbook` and `tsrun adhoc`. */
+export function addRunFlags(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <source>', 'inventory file, directory or comma list (repeatable)', collect, [])
+    .option('-C, --check', "don't change anything; predict what would change")
+    .option('-D, --diff', 'show differences in files and attributes')
+    .option('-l, --limit <pattern>', 'further limit the hosts to a pattern')
+    .option('-f, --forks <n>', 'hosts to run in parallel (default 50)', positive('--forks'))
+    .option('-e, --extra-vars <vars>', 'extra variables: key=value, JSON, or @file (repeatable)', collect, [])
+    .option('--json', 'one JSON object per event on stdout')
+    .option('-v, --verbose', 'more output (repeat for more)', (_v, prev: number) => prev + 1, 0)
+    .option('-u, --user <name>', 'connect as this user (below inventory variables, as ansible_user)')
+    .option('-b, --become', 'run tasks with become (sudo); play and task keywords override it')
+    .option('--become-user <name>', 'the user to become (default root)')
+    .option('--private-key <file>', 'the SSH private key file (as ansible_ssh_private_key_file)')
+    .option('-c, --connection <type>', 'ssh or local (as ansible_connection)')
+    .option('-T, --timeout <seconds>', 'SSH connection timeout in seconds (default 10)', positive('--timeout'))
+    .option('--host-key-checking <mode>', "strict | accept-new | off (default: strict, or the host's own setting)")
+    .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
+    .option('-k, --ask-pass', 'ask for the SSH password')
+    .option('-K, --ask-become-pass', 'ask for the become (sudo) password');
+}
+
+/** Parsed values of addRunFlags. */
+export interface RunFlags {
+  inventory: string[];
+  check?: boolean;
+  diff?: boolean;
+  limit?: string;
+  forks?: number;
+  extraVars: string[];
+  json?: boolean;
+  verbose: number;
+  user?: string;
+  become?: boolean;
+  becomeUser?: string;
+  privateKey?: string;
+  connection?: string;
+  timeout?: number;
+  hostKeyChecking?: string;
+  sshConfig?: string;
+  askPass?: boolean;
+  askBecomePass?: boolean;
+}
+
+/** Reads the settings; roles_path goes to the environment, where the role loader reads it (below TSRUN_ROLES_PATH). */
+export function applySettings(): Settings {
+  const settings = loadSettings();
+  if (settings.rolesPath && !process.env.TSRUN_ROLES_PATH && !process.env.ANSIBLE_ROLES_PATH) process.env.TSRUN_ROLES_PATH = settings.rolesPath;
+  return settings;
+}
+
+const CHECKING: Record<string, HostKeyChecking> = { strict: 'strict', 'accept-new': 'accept-new', off: 'off', yes: 'strict', true: 'strict', no: 'off', false: 'off' };
+
+/**
+ * Builds a run's options. One order for every setting: command line > environment (TSRUN_*, then ANSIBLE_*) >
+ * configuration file > defaults.
+ */
+export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skipTags?: string[]; step?: boolean } = {}): Promise<RunOptions & { settings: Settings }> {
+  const settings = applySettings();
+  if (o.connection && !['ssh', 'local', 'smart', 'paramiko'].includes(o.connection)) {
+    throw new TsrunError('USAGE', `-c ${o.connection}: tsrun connects with ssh or local`);
+  }
+  if (o.hostKeyChecking && !CHECKING[o.hostKeyChecking]) throw new TsrunError('USAGE', `--host-key-checking ${o.hostKeyChecking}: expected strict, accept-new or off`);
+  const hostDefaults = Object.fromEntries(Object.entries({
+    ansible_user: o.user ?? settings.remoteUser,
+    ansible_ssh_private_key_file: o.privateKey ?? settings.privateKeyFile,
+    ansible_connection: o.connection === 'smart' || o.connection === 'paramiko' ? 'ssh' : o.connection,
+    ansible_timeout: o.timeout ?? settings.timeout,
+    ansible_host_key_checking: settings.hostKeyChecking,
+  }).filter(([, v]) => v !== undefined));
+  const reporter: Reporter = await chooseReporter({ json: o.json, verbosity: o.verbose, plain: extra.step });
+  setInterruptible(reporter);
+  const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
+  const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+  return {
+    settings,
+    inventory: o.inventory.length ? o.inventory : (settings.inventory ?? ['/etc/ansible/hosts']),
+    check: Boolean(o.check),
+    diff: Boolean(o.diff),
+    limit: o.limit,
+    forks: o.forks ?? settings.forks ?? 50,
+    tags: extra.tags ?? [],
+    skipTags: extra.skipTags ?? [],
+    extraVars: parseExtraVars(o.extraVars),
+    verbosity: o.verbose,
+    reporter,
+    hostDefaults,
+    become: o.become ?? settings.become,
+    becomeUser: o.becomeUser ?? settings.becomeUser,
+    connection: {
+      hostKeyChecking: o.hostKeyChecking ? CHECKING[o.hostKeyChecking] : undefined, sshConfigFile: o.sshConfig, askPass, becomePassword,
+      askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
+    },
+  };
+}
