@@ -13,6 +13,7 @@ const SAMPLES: Record<string, { host: string; vars: Vars }> = {
   'registry-mirror': { host: 'node1', vars: { registry_mirror_docker_mirrors: ['http://10.99.0.1:5000'] } },
   'nginx-lb': { host: 'lb1', vars: {} },
   'etcd-precheck': { host: 'node1', vars: {} },
+  'node-precheck': { host: 'node1', vars: {} },
 };
 
 describe.each(ROLES)(`role %s renders every task on a sample host (${engine.name})`, (role) => {
