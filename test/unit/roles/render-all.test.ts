@@ -14,6 +14,7 @@ const SAMPLES: Record<string, { host: string; vars: Vars }> = {
   'nginx-lb': { host: 'lb1', vars: {} },
   'etcd-precheck': { host: 'node1', vars: {} },
   'node-precheck': { host: 'node1', vars: {} },
+  'rke-config': { host: 'node1', vars: {} },
 };
 
 describe.each(ROLES)(`role %s renders every task on a sample host (${engine.name})`, (role) => {

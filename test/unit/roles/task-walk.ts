@@ -60,7 +60,7 @@ const HELPERS = new Set([
   'default', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'b64encode', 'indent', 'lower', 'upper',
   'trim', 'replace', 'split', 'first', 'last', 'length', 'unique', 'sort', 'keys', 'values', 'map_attr', 'eq', 'ne',
   'lt', 'gt', 'and', 'or', 'not', 'contains', 'bool', 'int', 'string', 'ternary', 'concat', 'merge', 'range',
-  'mandatory', 'lookup', 'quote', 'list', 'if', 'else', 'unless', 'each', 'with', 'this', 'true', 'false', 'null',
+  'mandatory', 'defined', 'lookup', 'quote', 'list', 'if', 'else', 'unless', 'each', 'with', 'this', 'true', 'false', 'null',
 ]);
 const EXPRESSION_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'defined', 'changed', 'true', 'false', 'none']);
 
