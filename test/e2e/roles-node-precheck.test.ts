@@ -29,7 +29,7 @@ function measurements(run: PlaybookRun, host: string): string {
 
 /** No precheck listener is left running on any node. */
 async function noListeners(): Promise<void> {
-  for (const h of nodes) expect(await sh(lab, h, 'pgrep -f tsrun-node-precheck || true'), h).toBe('');
+  for (const h of nodes) expect(await sh(lab, h, 'pgrep -f tsrun-node-precheck-listene[r] || true'), h).toBe('');
 }
 
 beforeAll(() => {

@@ -49,7 +49,7 @@ describe.sequential('rke-config on the controller', () => {
     const run = await playbook(play, lab.inventoryPath, '--json');
     expect(run.exitCode, run.stdout.slice(-2000)).toBe(0);
     expect(changedTaskNames(check)).toEqual(changedTaskNames(run));
-    expect(changedTaskNames(run)).toEqual(['rke-config | rancher-cluster.yml on the controller']);
+    expect(changedTaskNames(run)).toEqual(['rke-config : rke-config | rancher-cluster.yml on the controller']);
     const inv = YAML.parse(readFileSync(lab.inventoryPath, 'utf8')) as Inventory;
     const doc = YAML.parse(readFileSync(out, 'utf8')) as { nodes: unknown[] };
     expect(doc).toEqual({ nodes: expected(inv) });

@@ -15,6 +15,7 @@ const SAMPLES: Record<string, { host: string; vars: Vars }> = {
   'etcd-precheck': { host: 'node1', vars: {} },
   'node-precheck': { host: 'node1', vars: {} },
   'rke-config': { host: 'node1', vars: {} },
+  'private-registry': { host: 'lb1', vars: { private_registry_users: [{ name: 'u', password: 'p' }] } },
 };
 
 describe.each(ROLES)(`role %s renders every task on a sample host (${engine.name})`, (role) => {
