@@ -16,6 +16,7 @@ const SAMPLES: Record<string, { host: string; vars: Vars }> = {
   'node-precheck': { host: 'node1', vars: {} },
   'rke-config': { host: 'node1', vars: {} },
   'private-registry': { host: 'lb1', vars: { private_registry_users: [{ name: 'u', password: 'p' }] } },
+  'k3s-datastore': { host: 'lb1', vars: { k3s_datastore_password: 'Fake-pass-123' } },
 };
 
 describe.each(ROLES)(`role %s renders every task on a sample host (${engine.name})`, (role) => {
