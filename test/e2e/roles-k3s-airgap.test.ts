@@ -12,12 +12,14 @@ import {
 // playbooks/k3s-airgap.yml on a lab of its own: node-precheck, the private registry (TLS, htpasswd) on the
 // balancer host as bastion, the layer-4 balancer, and the nodes' K3s registries.yaml and docker CA. The registry is
 // checked from outside tsrun: curl from the controller with the registry's certificate, and docker login, push and
-// pull on node1 (docker installed there by the test through the lab proxy).
+// pull on node1 (docker installed there by the test through the lab proxy); the datastore with psql from every node
+// (postgresql-client installed by the test through the lab proxy), using the endpoint the role wrote.
 const NAME = labName('k3a');
 const USER = 'rancher';
 const PASSWORD = 'Fake-Reg-5e2b9a71';
-const WATCHED = ['/etc/docker', '/etc/rancher', '/etc/nginx', '/var/lib/docker-registry'];
-const users = (password: string) => ['-e', JSON.stringify({ private_registry_users: [{ name: USER, password }] })];
+const WATCHED = ['/etc/docker', '/etc/rancher', '/etc/nginx', '/etc/postgresql', '/var/lib/docker-registry'];
+const DB_PASSWORD = 'Fake-Db-8c41d07e';
+const users = (password: string) => ['-e', JSON.stringify({ private_registry_users: [{ name: USER, password }], k3s_datastore_password: DB_PASSWORD })];
 
 let lab: LabInfo;
 let tmp: string;
@@ -64,9 +66,9 @@ describe.sequential('playbooks/k3s-airgap.yml in the lab', () => {
     expect(failuresByHost(run)).toEqual(Object.fromEntries(hosts().map((h) => [h, 0])));
     for (const h of hosts()) expect(changedTasks(check, h), h).toEqual(changedTasks(run, h));
     expect(changedByHost(check)).toEqual(changedByHost(run));
-    expect(run.stdout + run.stderr + check.stdout + check.stderr).not.toContain(PASSWORD);
+    for (const secret of [PASSWORD, DB_PASSWORD]) expect(run.stdout + run.stderr + check.stdout + check.stderr).not.toContain(secret);
 
-    const state = () => sh(lab, 'lb1', 'systemctl show docker-registry nginx -p MainPID -p ActiveEnterTimestampMonotonic');
+    const state = () => sh(lab, 'lb1', 'systemctl show docker-registry nginx postgresql@15-main -p MainPID -p ActiveEnterTimestampMonotonic');
     const running = await state();
     const again = await playbook(k3sAirgap, lab.inventoryPath, '--json', ...users(PASSWORD));
     timings.push(`re-run ${again.seconds.toFixed(1)} s`);
@@ -75,7 +77,7 @@ describe.sequential('playbooks/k3s-airgap.yml in the lab', () => {
       Object.fromEntries(hosts().map((h) => [h, 0])),
     );
     expect(await state()).toBe(running);
-  });
+  }, 900_000);
 
   it('the registry is started and enabled, answers /v2/ with 401 without credentials and 200 with them, over TLS', async () => {
     expect(await sh(lab, 'lb1', 'systemctl is-active docker-registry; systemctl is-enabled docker-registry')).toBe('active\nenabled');
@@ -113,14 +115,34 @@ describe.sequential('playbooks/k3s-airgap.yml in the lab', () => {
     expect(d.exitCode, d.stdout.slice(-2000)).toBe(0);
     const image = `${registry}/lab/precheck:1`;
     await sh(lab, 'node1', `docker login -u ${USER} --password-stdin ${registry}`, PASSWORD);
-    const pushed = await sh(lab, 'node1', `tar -C /etc -c hostname os-release | docker import -q - ${image} && docker push -q ${image} >/dev/null && docker image inspect -f '{{.Id}}' ${image}`);
+    const pushed = await sh(lab, 'node1', `tar -C /etc -c hostname os-release | docker import - ${image} >/dev/null && docker push ${image} >/dev/null && docker image inspect -f '{{.Id}}' ${image}`);
     await sh(lab, 'node1', `docker rmi -f ${image} >/dev/null`);
     const pulled = await sh(lab, 'node1', `docker pull -q ${image} >/dev/null && docker image inspect -f '{{.Id}}' ${image}`);
     expect(pulled.split('\n').pop()).toBe(pushed.split('\n').pop());
     await sh(lab, 'node1', `docker logout ${registry} >/dev/null; docker rmi -f ${image} >/dev/null`);
     const refused = await sh(lab, 'node1', `docker pull ${image} 2>&1; true`);
     expect(refused).toMatch(/no basic auth credentials|unauthorized/);
-  });
+  }, 900_000);
+
+  it('every node connects to the datastore with the endpoint in its config.yaml, over verified TLS; nothing else gets in', async () => {
+    const lb = lbAddress(lab);
+    const endpoint = `postgres://k3s:${DB_PASSWORD}@${lb}:5432/k3s?sslmode=verify-full`;
+    const client = 'http_proxy=$(cat /tmp/p) DEBIAN_FRONTEND=noninteractive apt-get -qq -o DPkg::Lock::Timeout=120 install -y postgresql-client >/dev/null';
+    await Promise.all(nodes.map(async (h) => {
+      await sh(lab, h, `cat > /tmp/p && ${client}; rm -f /tmp/p`, lab.proxyUrl);
+      expect(await sh(lab, h, 'stat -c %a /etc/rancher/k3s/config.yaml')).toBe('600');
+      const config = YAML.parse(await sh(lab, h, 'cat /etc/rancher/k3s/config.yaml')) as Record<string, string>;
+      expect(config).toEqual({ 'datastore-endpoint': endpoint, 'datastore-cafile': '/etc/rancher/k3s/datastore-ca.crt' });
+      // the URI is read from the file on the node, never passed by the test
+      const ep = `"$(sed -n 's/^datastore-endpoint: "\\(.*\\)"$/\\1/p' /etc/rancher/k3s/config.yaml)&sslrootcert=/etc/rancher/k3s/datastore-ca.crt"`;
+      expect(await sh(lab, h, `psql ${ep} -XtAc 'select current_user, current_database(), ssl from pg_stat_ssl where pid = pg_backend_pid()' 2>&1`), h).toBe('k3s|k3s|t');
+      const plain = await sh(lab, h, `psql "host=${lb} dbname=k3s user=k3s sslmode=disable" -XtAc 'select 1' </dev/null 2>&1; true`, '');
+      expect(plain, h).toMatch(/no pg_hba\.conf entry for host .*no encryption/);
+    }));
+    // the bastion itself is not a node: refused even with the right password
+    const self = await sh(lab, 'lb1', `PGPASSWORD=$(cat) psql "host=${lb} dbname=k3s user=k3s sslmode=require" -XtAc 'select 1' 2>&1; true`, DB_PASSWORD);
+    expect(self).toContain(`no pg_hba.conf entry for host "${lb}"`);
+  }, 900_000);
 
   it('a new password is hashed anew (the old one is refused) and shown nowhere, in --diff -v and --json', async () => {
     const next = `${PASSWORD}-2`;
