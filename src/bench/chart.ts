@@ -17,11 +17,13 @@ function esc(s: string): string {
 }
 
 function series(rows: Row[]): Series[] {
-  const pick = (c: Row['case'], key: 'tsrun' | 'ansible' | 'floor'): [number, number][] =>
+  const pick = (c: Row['case'], key: 'tsrun' | 'ansible' | 'mitogen' | 'floor'): [number, number][] =>
     rows.filter((r) => r.case === c && r[key] !== undefined).map((r) => [r.hosts, r[key]!]);
   return [
     { name: 'Ansible, re-run', color: '#d62728', dashed: false, points: pick('rerun', 'ansible') },
     { name: 'Ansible, first run', color: '#d62728', dashed: true, points: pick('first', 'ansible') },
+    { name: 'Mitogen, re-run', color: '#ff7f0e', dashed: false, points: pick('rerun', 'mitogen') },
+    { name: 'Mitogen, first run', color: '#ff7f0e', dashed: true, points: pick('first', 'mitogen') },
     { name: 'tsrun, re-run', color: '#1f77b4', dashed: false, points: pick('rerun', 'tsrun') },
     { name: 'tsrun, first run', color: '#1f77b4', dashed: true, points: pick('first', 'tsrun') },
     { name: 'raw floor (ssh + sh)', color: '#2ca02c', dashed: false, points: pick('rerun', 'floor') },

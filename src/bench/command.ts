@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import { requireRootLinux } from '../lab/preflight';
 import { checkLabName } from '../lab/state';
 import { ensureAnsible, ensureHostPython } from './preflight';
-import { markdown } from './report';
-import { machine, saveResults } from './results';
+import { markdown, startupMarkdown } from './report';
+import { machine, saveResults, saveStartup } from './results';
 import { runBench } from './run';
+import { runStartup } from './startup';
 import type { Tool } from './tools';
 
 /** The options of `tsrun bench`, parsed. */
@@ -14,15 +15,26 @@ export interface BenchFlags {
   tools: Tool[];
   lab: string;
   out: string;
+  /** Only the start-up cases: no lab, no root. */
+  startupOnly?: boolean;
+  /** Pairs timed per start-up case. */
+  startupRuns: number;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** `tsrun bench`: prepares the controller and the base, runs every case, saves and prints the report. */
+/** `tsrun bench`: times start-up against `node -e 0`, then prepares the controller and the base, runs every case, saves and prints the report. */
 export async function benchCommand(o: BenchFlags): Promise<void> {
+  if (o.tools.includes('tsrun')) {
+    const rows = await runStartup(o.startupRuns, log);
+    const m = await machine();
+    saveStartup(resolve(o.out), m, rows);
+    process.stdout.write(startupMarkdown(m, rows));
+  }
+  if (o.startupOnly) return;
   requireRootLinux();
   checkLabName(o.lab);
-  if (o.tools.includes('ansible')) await ensureAnsible(log);
+  if (o.tools.some((t) => t !== 'tsrun')) await ensureAnsible(log);
   await ensureHostPython(log);
   const samples = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, log });
   const results = saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples);

@@ -21,8 +21,8 @@ function reps(value: string): number {
 
 function tools(value: string): Tool[] {
   const t = value.split(',').map((s) => s.trim());
-  if (!t.length || !t.every((x) => x === 'tsrun' || x === 'ansible')) {
-    throw new TsrunError('USAGE', `bench: --tools ${JSON.stringify(value)} names an unknown tool`, { expected: 'tsrun, ansible or tsrun,ansible' });
+  if (!t.length || !t.every((x) => x === 'tsrun' || x === 'ansible' || x === 'mitogen')) {
+    throw new TsrunError('USAGE', `bench: --tools ${JSON.stringify(value)} names an unknown tool`, { expected: 'a comma list of tsrun, ansible and mitogen' });
   }
   return [...new Set(t as Tool[])];
 }
@@ -34,8 +34,10 @@ export function registerBenchCommand(program: Command): void {
     .description('benchmark tsrun against ansible-playbook and a raw ssh floor on light lab hosts (root, Linux)')
     .option('--hosts <counts>', 'host counts, comma separated', counts, [10, 50])
     .option('--reps <n>', 'repetitions of every case', reps, 3)
-    .option('--tools <list>', 'controllers to compare: tsrun,ansible', tools, ['tsrun', 'ansible'] as Tool[])
+    .option('--tools <list>', 'controllers to compare: tsrun,ansible,mitogen', tools, ['tsrun', 'ansible'] as Tool[])
     .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')
+    .option('--startup-only', 'only the start-up cases (tsrun --version, a 1-task local playbook) against node -e 0')
+    .option('--startup-runs <n>', 'back-to-back pairs per start-up case', reps, 7)
     .option('--out <dir>', 'where results.md, results.json and chart.svg go', DEFAULT_OUT)
     .action(async (o: BenchFlags) => {
       // loaded on use, like the lab: playbook runs should not pay for the benchmark's modules at start-up

@@ -1,4 +1,4 @@
-import type { BenchResults, Case, Machine, Row, Sample } from './types';
+import type { BenchResults, Case, Machine, Row, Sample, StartupRow } from './types';
 
 /** The median of a non-empty list (mean of the two middle values for an even count). */
 export function median(values: number[]): number {
@@ -23,7 +23,8 @@ export function summarise(samples: Sample[]): Row[] {
       const of = (tool: string) => (s: Sample) => s.hosts === hosts && s.case === c && s.tool === tool;
       const tsrun = med(of('tsrun'), (s) => s.seconds);
       const ansible = med(of('ansible'), (s) => s.seconds);
-      if (tsrun === undefined && ansible === undefined) continue;
+      const mitogen = med(of('mitogen'), (s) => s.seconds);
+      if (tsrun === undefined && ansible === undefined && mitogen === undefined) continue;
       rows.push({
         hosts,
         case: c,
@@ -34,6 +35,7 @@ export function summarise(samples: Sample[]): Row[] {
         tsrunOverFloor: tsrun && floor ? tsrun / floor : undefined,
         tsrunRssMb: med(of('tsrun'), (s) => s.peakRssMb),
         ansibleRssMb: med(of('ansible'), (s) => s.peakRssMb),
+        ...(mitogen !== undefined ? { mitogen, mitogenOverTsrun: tsrun ? mitogen / tsrun : undefined, mitogenRssMb: med(of('mitogen'), (s) => s.peakRssMb) } : {}),
       });
     }
   }
@@ -51,11 +53,26 @@ export function machineLine(m: Machine): string {
   return `${m.date.slice(0, 10)}, ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB RAM, Node ${m.node}, Linux ${m.kernel}, ${m.ansible}`;
 }
 
+/** The start-up cases as Markdown: medians, the ratio to `node -e 0` and whether its target is met. */
+export function startupMarkdown(m: Machine, rows: StartupRow[]): string {
+  return [
+    `Machine: ${machineLine(m)}.`,
+    'Start-up, whole process, medians (the ratio is the median of back-to-back pairs):',
+    '',
+    '| case | tsrun s | node -e 0 s | ratio | target | met |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((s) => `| ${s.case} | ${s.tsrun.toFixed(3)} | ${s.node.toFixed(3)} | ${s.ratio.toFixed(2)}x | ${s.target}x | ${s.ratio <= s.target ? 'yes' : 'no'} |`),
+    '',
+  ].join('\n');
+}
+
 /** The results as Markdown: the machine, then the table of medians and ratios. */
 export function markdown(r: BenchResults): string {
+  // Mitogen's columns only when it ran, so tables of earlier runs keep their shape
+  const withMitogen = r.rows.some((row) => row.mitogen !== undefined);
   const head = [
-    '| hosts | case | tsrun s | Ansible s | floor s | Ansible / tsrun | tsrun / floor | tsrun peak RSS | Ansible peak RSS |',
-    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| hosts | case | tsrun s | Ansible s | floor s | Ansible / tsrun | tsrun / floor | tsrun peak RSS | Ansible peak RSS |${withMitogen ? ' Mitogen s | Mitogen / tsrun | Mitogen peak RSS |' : ''}`,
+    `| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${withMitogen ? ' ---: | ---: | ---: |' : ''}`,
   ];
   const lines = r.rows.map((row: Row) =>
     [
@@ -68,6 +85,7 @@ export function markdown(r: BenchResults): string {
       num(row.tsrunOverFloor, 1, 'x'),
       num(row.tsrunRssMb, 0, ' MB'),
       num(row.ansibleRssMb, 0, ' MB'),
+      ...(withMitogen ? [num(row.mitogen, 2), num(row.mitogenOverTsrun, 1, 'x'), num(row.mitogenRssMb, 0, ' MB')] : []),
     ].join(' | '),
   );
   return [

@@ -3,8 +3,8 @@ import { cpus, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { chartSvg } from './chart';
-import { machineLine, markdown, summarise } from './report';
-import type { BenchResults, Machine, Sample } from './types';
+import { machineLine, markdown, startupMarkdown, summarise } from './report';
+import type { BenchResults, Machine, Sample, StartupRow } from './types';
 import { DEFAULT_OUT, REPO_ROOT } from './paths';
 
 const README = join(REPO_ROOT, 'README.md');
@@ -36,11 +36,24 @@ export function saveResults(out: string, m: Machine, hostCounts: number[], reps:
   writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(out, 'results.md'), `# tsrun benchmark\n\n${md}\n![chart](chart.svg)\n`);
   writeFileSync(join(out, 'chart.svg'), chartSvg(results.rows, `20-task playbook, median seconds (log scale); ${machineLine(m).split(',')[0]}`));
-  if (out === DEFAULT_OUT && existsSync(README)) {
-    const text = readFileSync(README, 'utf8');
-    const a = text.indexOf(BEGIN);
-    const b = text.indexOf(END);
-    if (a >= 0 && b > a) writeFileSync(README, `${text.slice(0, a + BEGIN.length)}\n${md}\n${text.slice(b)}`);
-  }
+  if (out === DEFAULT_OUT) replaceInReadme(BEGIN, END, md);
   return results;
+}
+
+/** Saves startup.json and startup.md (apart from the host runs, so `--startup-only` keeps their figures). */
+export function saveStartup(out: string, m: Machine, rows: StartupRow[]): void {
+  mkdirSync(out, { recursive: true });
+  const md = startupMarkdown(m, rows);
+  writeFileSync(join(out, 'startup.json'), `${JSON.stringify({ machine: m, rows }, null, 2)}\n`);
+  writeFileSync(join(out, 'startup.md'), `# tsrun start-up\n\n${md}`);
+  if (out === DEFAULT_OUT) replaceInReadme('<!-- bench:startup:begin -->', '<!-- bench:startup:end -->', md);
+}
+
+/** Replaces the README's text between two markers, when it has them. */
+function replaceInReadme(begin: string, end: string, md: string): void {
+  if (!existsSync(README)) return;
+  const text = readFileSync(README, 'utf8');
+  const a = text.indexOf(begin);
+  const b = text.indexOf(end);
+  if (a >= 0 && b > a) writeFileSync(README, `${text.slice(0, a + begin.length)}\n${md}\n${text.slice(b)}`);
 }

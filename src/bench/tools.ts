@@ -5,8 +5,8 @@ import { measure, type Measured } from './measure';
 import { ansibleRecap, tsrunRecap, type HostCounts } from './recap';
 import { PLAYBOOKS, REPO_ROOT } from './paths';
 
-/** The two controllers compared. */
-export type Tool = 'tsrun' | 'ansible';
+/** The controllers compared: tsrun, plain Ansible, and Ansible with Mitogen's `mitogen_linear` strategy. */
+export type Tool = 'tsrun' | 'ansible' | 'mitogen';
 
 /** What a tool run needs: the lab inventory, the workload variables file, forks and a scratch directory. */
 export interface ToolSetup {
@@ -57,7 +57,9 @@ export async function runTool(tool: Tool, setup: ToolSetup, check: boolean): Pro
   const cfg = join(setup.scratch, 'ansible.cfg');
   mkdirSync(join(setup.scratch, 'cp'), { recursive: true });
   writeFileSync(cfg, ansibleConfig(setup.forks, setup.scratch));
-  const env = { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_FORCE_COLOR: '0', PYTHONUNBUFFERED: '1' };
+  // Debian's ansible-mitogen installs the strategy among Ansible's own plugins, so naming it is enough
+  const strategy = tool === 'mitogen' ? { ANSIBLE_STRATEGY: 'mitogen_linear' } : {};
+  const env = { ...process.env, ANSIBLE_CONFIG: cfg, ANSIBLE_FORCE_COLOR: '0', PYTHONUNBUFFERED: '1', ...strategy };
   const m = await measure('ansible-playbook', [PLAYBOOKS.ansible, ...flags], { env, cwd: REPO_ROOT });
   return { ...m, recap: ansibleRecap(m.stdout) };
 }

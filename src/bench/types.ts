@@ -25,6 +25,19 @@ export interface Row {
   tsrunOverFloor?: number;
   tsrunRssMb?: number;
   ansibleRssMb?: number;
+  mitogen?: number;
+  mitogenOverTsrun?: number;
+  mitogenRssMb?: number;
+}
+
+/** A start-up case: medians of whole-process wall times against `node -e 0`, and of the pairwise ratio. */
+export interface StartupRow {
+  case: string;
+  tsrun: number;
+  node: number;
+  ratio: number;
+  /** The ratio the issue asks for at most. */
+  target: number;
 }
 
 /** The machine a result came from. */

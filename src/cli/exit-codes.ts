@@ -13,6 +13,12 @@ export const EXIT = {
   BAD_INPUT: 4,
   /** Bad command line. */
   USAGE: 5,
+  /** With --detailed-exitcode (and `tsrun drift`): every host succeeded and at least one task changed, would change, or is unknown. */
+  PENDING: 6,
+  /** `tsrun apply`: one or more hosts were refused because their state no longer matches the plan (the others were applied). */
+  PLAN_DRIFT: 7,
+  /** `tsrun apply`: the playbooks, roles, inventory or variables changed since the plan was made; nothing was applied. */
+  PLAN_STALE: 8,
 } as const;
 
 /** The exit code for an error that stopped the run. */
@@ -22,4 +28,12 @@ export function exitCodeFor(code: ErrorCode): number {
   if (code === 'UNREACHABLE') return EXIT.UNREACHABLE;
   if (code === 'TASK') return EXIT.FAILED_HOSTS;
   return EXIT.BAD_INPUT;
+}
+
+/**
+ * The exit code of a run whose hosts all succeeded: PENDING when `detailed` and something changed (or, in check mode,
+ * would change). Failures and unreachable hosts keep their own codes: a failed check proves nothing about drift.
+ */
+export function pendingExit(code: number, changed: boolean, detailed: boolean): number {
+  return detailed && changed && code === EXIT.OK ? EXIT.PENDING : code;
 }

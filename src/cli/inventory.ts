@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { TsrunError } from '../core/errors';
-import { inventoryGraph, inventoryList, loadInventory } from '../inventory/index';
 
 const collect = (value: string, prev: string[]) => [...prev, value];
 
@@ -14,6 +13,7 @@ export function registerInventoryCommand(program: Command): void {
     .option('--graph [group]', 'the group tree')
     .option('--host <name>', "one host's variables, as JSON")
     .action(async (o) => {
+      const { inventoryGraph, inventoryList, loadInventory } = await import('../inventory/index');
       const inv = await loadInventory(o.inventory.length ? o.inventory : ['/etc/ansible/hosts']);
       if (o.host) {
         const host = inv.hosts.get(o.host);

@@ -1,11 +1,9 @@
 import { userInfo } from 'node:os';
+import { runLocal } from './local-spawn';
 import { atomicWriteScript, becomeStdin, quote, wrapBecome } from './shell';
 import type { Become, Connection, ExecOptions, ExecResult, PutOptions } from './types';
 
-/** execa takes a noticeable part of start-up; runs without local tasks never load it. */
-const loadExeca = () => import('execa');
-
-/** Runs tasks on the controller itself (`connection: local`), through execa. */
+/** Runs tasks on the controller itself (`connection: local`), through `sh -c`. */
 export class LocalConnection implements Connection {
   private readonly loginUser = userInfo().username;
 
@@ -13,31 +11,18 @@ export class LocalConnection implements Connection {
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const started = performance.now();
-    const { execa } = await loadExeca();
-    // A process group of its own, so a timeout kills the command's children too, not just sh.
-    const sub = execa('sh', ['-c', wrapBecome(command, opts.become, this.loginUser)], {
-      input: becomeStdin(opts.stdin, opts.become, this.loginUser) ?? '',
+    const r = await runLocal(wrapBecome(command, opts.become, this.loginUser), {
+      input: becomeStdin(opts.stdin, opts.become, this.loginUser),
       cwd: opts.cwd,
       env: opts.env,
-      detached: true,
-      reject: false,
-      stripFinalNewline: false,
-      encoding: 'utf8',
+      timeoutMs: opts.timeoutMs,
     });
-    let timedOut = false;
-    const timer = opts.timeoutMs
-      ? setTimeout(() => {
-          timedOut = true;
-          if (sub.pid) process.kill(-sub.pid, 'SIGKILL');
-        }, opts.timeoutMs)
-      : undefined;
-    const r = await sub.finally(() => clearTimeout(timer));
     return {
-      rc: timedOut ? 124 : (r.exitCode ?? 1),
-      stdout: r.stdout,
-      stderr: r.stderr,
+      rc: r.timedOut ? 124 : (r.code ?? 1),
+      stdout: r.stdout.toString('utf8'),
+      stderr: r.stderr.toString('utf8'),
       durationMs: performance.now() - started,
-      timedOut: timedOut || undefined,
+      timedOut: r.timedOut || undefined,
     };
   }
 
@@ -47,16 +32,11 @@ export class LocalConnection implements Connection {
   }
 
   async get(path: string, opts: { become?: Become } = {}): Promise<Buffer | undefined> {
-    const { execa } = await loadExeca();
-    const r = await execa('sh', ['-c', wrapBecome(`[ -e ${quote(path)} ] || exit 3; cat ${quote(path)}`, opts.become, this.loginUser)], {
-      input: becomeStdin(undefined, opts.become, this.loginUser) ?? '',
-      encoding: 'buffer',
-      reject: false,
-      stripFinalNewline: false,
-    });
-    if (r.exitCode === 3) return undefined;
-    if (r.exitCode !== 0) throw new Error(`could not read ${path}: ${Buffer.from(r.stderr).toString().trim()}`);
-    return Buffer.from(r.stdout);
+    const script = wrapBecome(`[ -e ${quote(path)} ] || exit 3; cat ${quote(path)}`, opts.become, this.loginUser);
+    const r = await runLocal(script, { input: becomeStdin(undefined, opts.become, this.loginUser) });
+    if (r.code === 3) return undefined;
+    if (r.code !== 0) throw new Error(`could not read ${path}: ${r.stderr.toString().trim()}`);
+    return r.stdout;
   }
 
   async close(): Promise<void> {}

@@ -142,3 +142,8 @@ export function sshParamsFromVars(hostName: string, vars: Vars, options: SshPara
   return params;
 }
 
+/** `user@host:port`, and the bastion when there is one, for messages. */
+export function describeTarget(p: SshParams): string {
+  const via = p.jump ? ` via ${p.jump.user}@${p.jump.host}:${p.jump.port}` : '';
+  return `${p.user}@${p.host}:${p.port}${via}`;
+}

@@ -4,7 +4,8 @@ import { NodeSSH } from 'node-ssh';
 import type { Client, ServerHostKeyAlgorithm } from 'ssh2';
 import { authPlan } from './auth';
 import { addHostKey, blobType, checkHostKey, fingerprint, knownKeyTypes, type HostKeyVerdict } from './known-hosts';
-import type { SshParams } from './params';
+import { describeTarget, type SshParams } from './params';
+import { connectWithRetry, transientConnectError } from './connect-retry';
 import { UnreachableError } from './types';
 
 /** An authenticated ssh2 client and the bastion clients it tunnels through (innermost last). */
@@ -28,12 +29,6 @@ function hostKeyOrder(p: SshParams): ServerHostKeyAlgorithm[] {
   const known = knownKeyTypes(p.knownHostsFiles, p.host, p.port);
   const preferred = HOST_KEY_ALGOS.filter((a) => known.includes(a.startsWith('rsa-sha2') ? 'ssh-rsa' : a));
   return [...preferred, ...HOST_KEY_ALGOS.filter((a) => !preferred.includes(a))];
-}
-
-/** `user@host:port`, and the bastion when there is one, for messages. */
-export function describeTarget(p: SshParams): string {
-  const via = p.jump ? ` via ${p.jump.user}@${p.jump.host}:${p.jump.port}` : '';
-  return `${p.user}@${p.host}:${p.port}${via}`;
 }
 
 function tcpSocket(p: SshParams): Promise<Duplex> {
@@ -137,4 +132,16 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
   // A transport error is followed by 'close', which the connection handles; unlistened, it would crash the run.
   for (const c of [client, ...hops]) c.on('error', () => {});
   return { client, hops };
+}
+
+/**
+ * openClient within the shared limit of handshakes in flight, tried again (up to CONNECT_ATTEMPTS) when the
+ * server reset the connection before authentication: what sshd's MaxStartups does under a connection storm.
+ */
+export function openClientRetrying(p: SshParams): Promise<OpenedClient> {
+  const cause = (err: unknown) => (err as { cause?: unknown }).cause;
+  return connectWithRetry(
+    () => openClient(p),
+    (err) => transientConnectError(`${(err as Error).message} ${String((cause(err) as { code?: string } | undefined)?.code ?? '')}`),
+  );
 }

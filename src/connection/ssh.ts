@@ -1,12 +1,12 @@
 import { TsrunError } from '../core/errors';
 import pLimit from 'p-limit';
 import type { Client, SFTPWrapper } from 'ssh2';
-import type { SshParams } from './params';
+import { describeTarget, type SshParams } from './params';
 import { atomicWriteScript, becomeStdin, needsSudo, quote, wrapBecome } from './shell';
 import { sftpPut } from './sftp-put';
 import { channelCommand, runChannel, type RawResult } from './ssh-exec';
 import { RemoteShell } from './ssh-shell';
-import { describeTarget, openClient, type OpenedClient } from './ssh-open';
+import type { OpenedClient } from './ssh-open';
 import { UnreachableError, type Become, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './types';
 
 /** Exec channels open at once per connection: below OpenSSH's default MaxSessions (10), leaving one for SFTP and one for the shell. */
@@ -48,7 +48,8 @@ export class SshConnection implements Connection {
       this.dropped = false;
       this.sftp = undefined;
       this.shell = undefined;
-      this.current = openClient(this.params);
+      // ssh2 and node-ssh are loaded with the first SSH connection: local runs never load them
+      this.current = import('./ssh-open').then((m) => m.openClientRetrying(this.params));
       this.current.then(({ client }) => client.once('close', () => this.onClose()), () => (this.current = undefined));
     }
     return (await this.current).client;

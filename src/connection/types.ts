@@ -34,7 +34,7 @@ export interface PutOptions {
 }
 
 /**
- * How tasks reach a host. Every module talks to a host only through this, so local (execa)
+ * How tasks reach a host. Every module talks to a host only through this, so local (child_process)
  * and SSH (node-ssh) connections are interchangeable.
  */
 export interface Connection {

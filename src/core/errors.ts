@@ -1,5 +1,8 @@
-import { codeFrameColumns } from '@babel/code-frame';
+import type * as CodeFrame from '@babel/code-frame';
 import { readFileSync } from 'node:fs';
+import { lazyRequire } from './lazy-require';
+
+const codeFrame = lazyRequire<typeof CodeFrame>('@babel/code-frame');
 
 /** Where in a user's file something came from; line and column are 1-based. */
 export interface SourceLocation {
@@ -55,7 +58,7 @@ export function formatError(err: unknown, source?: string): string {
   if (loc) {
     const text = source ?? readSafe(loc.file);
     if (text !== undefined) {
-      parts.push(codeFrameColumns(text, { start: { line: loc.line, column: loc.col } }, { linesAbove: 2, linesBelow: 2 }));
+      parts.push(codeFrame().codeFrameColumns(text, { start: { line: loc.line, column: loc.col } }, { linesAbove: 2, linesBelow: 2 }));
     }
   }
   return parts.join('\n');

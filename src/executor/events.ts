@@ -1,7 +1,9 @@
 import type { Diff } from '../modules/types';
+import type { Shard } from '../shard/split';
 
 /** A host's outcome for one task; `ignored` and `rescued` are counted separately in the recap. */
-export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+/** `unknown`: in --check, the outcome depends on what the prediction cannot know (a command's result); msg says why. */
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown';
 
 /** One host's result for one task, as output shows it. */
 export interface HostResult {
@@ -27,6 +29,8 @@ export interface HostStats {
   unreachable: number;
   failed: number;
   skipped: number;
+  /** --check: tasks whose outcome could not be predicted. */
+  unknown: number;
   rescued: number;
   ignored: number;
 }
@@ -38,7 +42,7 @@ export type RunEvent =
   | { type: 'host_result'; task: string; result: HostResult }
   | { type: 'task_end'; name: string }
   | { type: 'warning'; message: string }
-  | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number };
+  | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number; shard?: Shard };
 
 /** Receives events; the terminal, plain and JSON outputs implement it. */
 export interface Reporter {
@@ -49,5 +53,5 @@ export interface Reporter {
 
 /** A fresh set of counts. */
 export function emptyStats(): HostStats {
-  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, rescued: 0, ignored: 0 };
+  return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, unknown: 0, rescued: 0, ignored: 0 };
 }

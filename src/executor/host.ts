@@ -1,5 +1,6 @@
 import type { Connection } from '../connection/types';
 import { emptyStats, type HostStats } from './events';
+import { HostModel } from '../predict/model';
 
 /** One host's state through a run: its variables, facts, failures and notified handlers. */
 export class HostRun {
@@ -14,6 +15,8 @@ export class HostRun {
   readonly notified = new Set<string>();
   readonly stats: HostStats = emptyStats();
   conn?: Connection;
+  /** --check: what the earlier tasks would have changed on this host. */
+  readonly model = new HostModel();
 
   constructor(
     readonly name: string,

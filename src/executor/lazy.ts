@@ -1,7 +1,8 @@
 import { TsrunError } from '../core/errors';
 import type { RoleUse } from '../playbook/types';
 import type { HostRun } from './host';
-import { expand, hasTemplate, type Where } from './render';
+import { renderDeep } from '../template/index';
+import { hasTemplate, type Where } from './render';
 import { taskVars, type PlayVars } from './vars';
 
 /**
@@ -9,12 +10,13 @@ import { taskVars, type PlayVars } from './vars';
  * does it: an unused variable with an error never fails a task, and conditions see rendered values. The getter
  * renders against the object it is read from, so a copy made with `extend` sees that copy's extra variables.
  */
-export function lazyVars(raw: Record<string, unknown>, where: Where): Record<string, unknown> {
+export function lazyVars(raw: Record<string, unknown>, where: Where, settled: Record<string, unknown> = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const resolving = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
-    // hostvars reads every host's variables: walking it for templates would cost hosts x hosts per task
-    if (key === 'hostvars' || !hasTemplate(value)) {
+    // hostvars reads every host's variables: walking it for templates would cost hosts x hosts per task.
+    // Registered results and set_fact values were rendered once already (Ansible marks results unsafe): never again.
+    if (key === 'hostvars' || settled[key] === value || !hasTemplate(value)) {
       out[key] = value;
       continue;
     }
@@ -25,7 +27,7 @@ export function lazyVars(raw: Record<string, unknown>, where: Where): Record<str
         if (resolving.has(key)) throw new TsrunError('UNDEFINED', `variable "${key}" refers to itself`, { task: where.task, location: where.location });
         resolving.add(key);
         try {
-          const rendered = expand(value, this, where);
+          const rendered = renderDeep(value, this, where);
           Object.defineProperty(this, key, { value: rendered, enumerable: true, configurable: true, writable: true });
           return rendered;
         } finally {
@@ -49,5 +51,14 @@ export function extend(vars: Record<string, unknown>, extra: Record<string, unkn
 
 /** A task's variables for one host (see taskVars for the precedence), with templates rendered on first read. */
 export function hostTaskVars(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefined, scoped: Record<string, unknown>, where: Where = {}): Record<string, unknown> {
-  return lazyVars(taskVars(pv, host, roleUse, scoped), where);
+  return lazyVars(taskVars(pv, host, roleUse, scoped), where, host.hostFacts);
+}
+
+/**
+ * What `hostvars[h]` shows: h's inventory variables, facts, set_fact and registered results, and the magic
+ * variables, with templates rendered lazily in h's own scope. Play variables are not part of it (as in Ansible).
+ */
+export function hostScope(pv: PlayVars, host: HostRun): Record<string, unknown> {
+  const raw = { ...pv.magic, ...host.visibleVars(), inventory_hostname: host.name, inventory_hostname_short: host.name.split('.')[0] };
+  return lazyVars(raw, {}, host.hostFacts);
 }

@@ -1,10 +1,9 @@
-import { hostTaskVars } from './lazy';
+import { hostScope, hostTaskVars } from './lazy';
 import { isAbsolute, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { ConnectionPool } from '../connection/factory';
 import { UnreachableError } from '../connection/types';
 import { TsrunError } from '../core/errors';
-import { gatherFacts } from '../facts/gather';
 import { groupsMap, loadInventory, selectHosts, type Inventory } from '../inventory/index';
 import { validateArgs } from '../modules/args';
 import { loadPlaybook } from '../playbook/plays';
@@ -18,6 +17,7 @@ import type { RunOptions } from './options';
 import { expand } from './render';
 import { runTasks } from './run-tasks';
 import { ROOT } from './scope';
+import { hostsOfShard } from '../shard/split';
 import { hostvarsOf, type PlayVars } from './vars';
 
 /** How a run ended, for the exit code. */
@@ -38,7 +38,8 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
   const conns = new ConnectionPool(opts.connection);
   try {
     for (const play of plays) {
-      const names = selectHosts(inv, play.hosts, opts.limit);
+      const selected = selectHosts(inv, play.hosts, opts.limit);
+      const names = opts.shard ? hostsOfShard(selected, (n) => inv.hosts.get(n) ?? { name: n, groups: [], vars: {} }, opts.shard, play.shardGroups) : selected;
       for (const n of names) played.add(n);
       await runPlay(play, names, inv, hosts, conns, opts);
     }
@@ -46,7 +47,7 @@ export async function runPlaybook(file: string, opts: RunOptions): Promise<RunSu
     await conns.closeAll();
   }
   const stats = Object.fromEntries([...played].map((n) => [n, hosts.get(n)!.stats]));
-  opts.reporter.event({ type: 'recap', stats, durationMs: performance.now() - started });
+  opts.reporter.event({ type: 'recap', stats, durationMs: performance.now() - started, shard: opts.shard });
   return {
     stats,
     failed: Object.values(stats).some((s) => s.failed > 0),
@@ -67,7 +68,7 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
     extraVars: opts.extraVars,
     magic: {
       groups: groupsMap(inv),
-      hostvars: hostvarsOf(all),
+      hostvars: hostvarsOf(all, (h) => hostScope(pv, h)),
       play_hosts: names,
       ansible_play_hosts: names,
       ansible_play_hosts_all: names,
@@ -124,6 +125,7 @@ function batches(names: string[], serial: unknown): string[][] {
 async function gather(pc: PlayContext, hosts: HostRun[]): Promise<void> {
   const title = 'Gathering Facts';
   pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name) });
+  const { gatherFacts } = await import('../facts/gather');
   const limit = pLimit(pc.opts.forks);
   await Promise.all(hosts.map((h) => limit(async () => {
     const started = performance.now();

@@ -8,21 +8,13 @@ export interface Where {
   location?: SourceLocation;
 }
 
-const MAX_DEPTH = 8;
-
 /**
- * Renders templates inside a value. Variables may hold templates themselves (`a: "{{ b }}"`), which Ansible
- * resolves lazily; here a result that still holds `{{` is rendered again, a bounded number of times.
+ * Renders the templates inside a value, once. Variables that hold templates themselves (`a: "{{ b }}"`) are
+ * rendered when read (see lazyVars), so a result is never rendered again: Handlebars escapes (`\{{ x }}`) and text
+ * that merely looks like a template (a registered command's output) survive as they are.
  */
 export function expand(value: unknown, vars: Record<string, unknown>, where: Where): unknown {
-  let current = value;
-  for (let i = 0; i < MAX_DEPTH; i++) {
-    if (!hasTemplate(current)) return current;
-    const next = renderDeep(current, vars, where);
-    if (JSON.stringify(next) === JSON.stringify(current)) return next;
-    current = next;
-  }
-  return current;
+  return hasTemplate(value) ? renderDeep(value, vars, where) : value;
 }
 
 /** Whether a value holds a template anywhere inside it. */

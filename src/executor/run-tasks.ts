@@ -81,6 +81,8 @@ function count(host: HostRun, r: HostResult): void {
     host.failed = true;
   } else if (r.status === 'skipped') {
     s.skipped++;
+  } else if (r.status === 'unknown') {
+    s.unknown++;
   } else {
     s.ok++;
     if (r.status === 'changed') s.changed++;

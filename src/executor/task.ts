@@ -14,7 +14,10 @@ import type { HostRun } from './host';
 import { evaluate, expand, holds, truthy, type Where } from './render';
 import type { Inherited } from './scope';
 import { extend, hostTaskVars } from './lazy';
+import { renderText } from '../template/index';
 import { OMIT } from './vars';
+import { recordUnknown, unknownInput } from '../predict/depends';
+import { Unpredictable } from '../predict/unknown';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -27,10 +30,33 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     host: host.name, status, result, durationMs: performance.now() - started, ...extra,
   });
   let noLog = false;
+  // --check: a task that reads what an unknown task left is unknown too (the notified host is told, so its handlers say why)
+  const unknown = (reason: string): HostResult => {
+    const notify = (task.kw.notify ?? []).map((n) => String(expand(n, base, where)));
+    recordUnknown(host.model, host.hostFacts, task, reason, notify);
+    for (const n of notify) host.notified.add(n);
+    return done('unknown', { changed: false, unknown: true, msg: reason }, { msg: reason });
+  };
+  // As Ansible: no_log is templated only when the task runs, so a skipped task may name variables that its
+  // condition guards (until then an untemplated no_log censors, as a non-empty string is true).
+  let noLogError: unknown;
+  const mustRun = () => {
+    if (noLogError === undefined) return;
+    noLog = false;
+    throw noLogError;
+  };
   try {
-    noLog = inh.no_log !== undefined && truthy(inh.no_log, base, where);
+    const unknownWhy = pc.opts.check ? unknownInput(host.model, task, inh.when, pc.pv.play.handlers.includes(task)) : undefined;
+    if (unknownWhy) return unknown(unknownWhy);
+    try {
+      noLog = inh.no_log !== undefined && truthy(inh.no_log, base, where);
+    } catch (err) {
+      noLog = true;
+      noLogError = err;
+    }
     if (task.kw.loop === undefined) {
       if (inh.when.length && !holds(inh.when, base, where)) return done('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+      mustRun();
       const out = await runOnce(pc, task, host, inh, base, where);
       return finish(pc, task, host, inh, base, where, done, out, noLog);
     }
@@ -62,6 +88,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
         lines.push({ label, status: 'skipped' });
         continue;
       }
+      mustRun();
       const out = await runOnce(pc, task, host, inh, vars, where);
       if (out.unreachable) return done('unreachable', out.result, { msg: out.msg });
       results.push({ ...out.result, [loopVar]: item });
@@ -82,9 +109,23 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     };
     return finish(pc, task, host, inh, base, where, done, aggregate, noLog, true);
   } catch (err) {
+    if (err instanceof Unpredictable) return unknown(err.message);
     if (err instanceof UnreachableError) return done('unreachable', { unreachable: true, msg: err.message }, { msg: err.message });
     const msg = err instanceof TsrunError ? formatError(err) : err instanceof Error ? err.message : String(err);
-    return done('failed', { failed: true, msg: noLog ? CENSORED : msg }, { msg: noLog ? CENSORED : msg });
+    const result = { failed: true, msg: noLog ? CENSORED : msg };
+    if (task.kw.register) host.hostFacts[task.kw.register] = result;
+    // ignore_errors covers every failure of the task's own action, a module's thrown error included, as in Ansible
+    return done('failed', result, { msg: result.msg, ignored: ignores(inh, base, where) });
+  }
+}
+
+/** Whether the task's failure is ignored; an ignore_errors that cannot be rendered ignores nothing. */
+function ignores(inh: Inherited, vars: Record<string, unknown>, where: Where): boolean {
+  if (inh.ignore_errors === undefined) return false;
+  try {
+    return truthy(inh.ignore_errors, vars, where);
+  } catch {
+    return false;
   }
 }
 
@@ -124,8 +165,7 @@ function finish(
   if (status === 'changed' && task.kw.notify) {
     for (const n of task.kw.notify) host.notified.add(String(expand(n, vars, where)));
   }
-  let ignored = false;
-  if (status === 'failed' && inh.ignore_errors !== undefined && truthy(inh.ignore_errors, vars, where)) ignored = true;
+  const ignored = status === 'failed' && ignores(inh, vars, where);
   const showDiff = !noLog && (inh.diff === undefined ? pc.opts.diff : truthy(inh.diff, vars, where));
   return done(status, result, {
     ignored,
@@ -157,11 +197,15 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
       : delegate ? pc.conns.get(delegate, pc.hosts.get(delegate)?.visibleVars() ?? { ansible_host: delegate })
         : pc.conns.get(host.name, vars);
 
+  const model = check && pc.opts.check ? host.model : undefined;
+  if (model) model.task = task.name;
   const ctx: ModuleContext = {
-    conn, check, diff: true, become, environment, vars,
+    conn, check, diff: true, become, environment, vars, model,
+    observe: pc.opts.observe && ((key, value) => pc.opts.observe!(host.name, key, value)),
     timeoutMs: timeout ? timeout * 1000 : undefined,
     findFile: (kind, name) => findFile(task, kind, name, pc.pv.play.dir),
-    render: (source) => String(expand(source, vars, where)),
+    // a template file renders with its own name and lines in errors, and its syntax chosen by its extension
+    render: (source, file) => (file ? renderText(source, file, vars, where) : String(expand(source, vars, where))),
     evaluate: (expr) => evaluate(expr, vars, where),
   };
   const retries = task.kw.until !== undefined ? Number(expand(task.kw.retries ?? 3, vars, where)) : 0;
@@ -175,9 +219,17 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
     if (task.kw.changed_when !== undefined) result.changed = holds([task.kw.changed_when].flat(), local, where);
     if (task.kw.failed_when !== undefined) result.failed = holds(task.kw.failed_when, local, where);
     out = { result, msg: r.msg, diff: r.diff, debug: r.data?.debug_output };
-    if (task.kw.until !== undefined) result.attempts = attempt + 1;
-    if (task.kw.until === undefined || attempt >= retries) break;
-    if (!result.failed && holds(task.kw.until, local, where)) break;
+    if (task.kw.until === undefined) break;
+    result.attempts = attempt + 1;
+    if (holds(task.kw.until, local, where)) break;
+    if (attempt >= retries) {
+      // As Ansible: a condition never met fails the task, whatever the last attempt's own status was; after
+      // 1 + retries runs, ansible-core 2.14 reports `attempts: retries`, and so do we
+      result.failed = true;
+      result.attempts = retries;
+      if (result.msg === undefined) out.msg = 'the "until" condition was not met after the retries';
+      break;
+    }
     await new Promise((res) => setTimeout(res, delay * 1000));
   }
   if (mod.controllerOnly || delegate === 'localhost') await conn.close();

@@ -43,11 +43,14 @@ export function taskVars(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefin
   };
 }
 
-/** `hostvars`: every host's visible variables, read when used so that later facts show. */
-export function hostvarsOf(hosts: Map<string, HostRun>): Record<string, unknown> {
+/**
+ * `hostvars`: every host's variables, built when read so that later facts show. `scopeOf` gives host h's own
+ * variables with their templates rendered lazily in h's scope (Ansible renders `hostvars.h2.addr` as h2 sees it).
+ */
+export function hostvarsOf(hosts: Map<string, HostRun>, scopeOf: (host: HostRun) => Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, host] of hosts) {
-    Object.defineProperty(out, name, { enumerable: true, get: () => host.visibleVars() });
+    Object.defineProperty(out, name, { enumerable: true, get: () => scopeOf(host) });
   }
   return out;
 }

@@ -1,3 +1,4 @@
-/** Conditions (`when`, `failed_when`, `changed_when`, `until`, `assert.that`): parsed by jsep, evaluated safely. */
-export { evaluate, isTrue } from './evaluate';
-export { parseExpression } from './parse';
+/** Ansible's expression language (Jinja2 expressions): one parser and one evaluator for values and conditions. */
+export { evaluate, isTrue, parseCached, parseExpression, scopeOf, unknownNames, type Scope } from './evaluate';
+export { isFilter } from './filters';
+export { parseJinja } from './parser';

@@ -1,5 +1,5 @@
 import { TsrunError } from '../core/errors';
-import { contains, isMapping, truthy, typeName } from './values';
+import { contains, deepEqual, isMapping, truthy, typeName } from './values';
 
 /** A Jinja/Ansible test (`x is defined`, `result is changed`), given the value and the test's arguments. */
 type Test = (value: unknown, args: unknown[]) => boolean;
@@ -44,4 +44,63 @@ export const tests: ReadonlyMap<string, Test> = new Map<string, Test>([
   ['match', (v, args) => typeof v === 'string' && regex('match', args).exec(v)?.index === 0],
   ['search', (v, args) => typeof v === 'string' && regex('search', args).test(v)],
   ['in', (v, args) => contains(args[0], v) === true],
+  ['contains', (v, args) => contains(v, args[0]) === true],
+  ['regex', (v, args) => typeof v === 'string' && regex('regex', args).test(v)],
+  ['equalto', (v, [x]) => deepEqual(v, x)],
+  ['eq', (v, [x]) => deepEqual(v, x)],
+  ['==', (v, [x]) => deepEqual(v, x)],
+  ['ne', (v, [x]) => !deepEqual(v, x)],
+  ['!=', (v, [x]) => !deepEqual(v, x)],
+  ['sameas', (v, [x]) => v === x],
+  ['lt', (v, [x]) => order('lt', v, x) < 0],
+  ['<', (v, [x]) => order('<', v, x) < 0],
+  ['le', (v, [x]) => order('le', v, x) <= 0],
+  ['<=', (v, [x]) => order('<=', v, x) <= 0],
+  ['gt', (v, [x]) => order('gt', v, x) > 0],
+  ['greaterthan', (v, [x]) => order('greaterthan', v, x) > 0],
+  ['>', (v, [x]) => order('>', v, x) > 0],
+  ['ge', (v, [x]) => order('ge', v, x) >= 0],
+  ['>=', (v, [x]) => order('>=', v, x) >= 0],
+  ['lessthan', (v, [x]) => order('lessthan', v, x) < 0],
+  ['divisibleby', (v, [x]) => typeof v === 'number' && typeof x === 'number' && v % x === 0],
+  ['lower', (v) => typeof v === 'string' && v === v.toLowerCase()],
+  ['upper', (v) => typeof v === 'string' && v === v.toUpperCase()],
+  ['callable', () => false],
+  ['subset', (v, [x]) => Array.isArray(v) && Array.isArray(x) && v.every((i) => contains(x, i) === true)],
+  ['superset', (v, [x]) => Array.isArray(v) && Array.isArray(x) && x.every((i) => contains(v, i) === true)],
+  ['version', (v, args) => versionTest(v, args)],
+  ['version_compare', (v, args) => versionTest(v, args)],
+  ['abs', (v) => typeof v === 'string' && v.startsWith('/')],
 ]);
+
+function order(name: string, a: unknown, b: unknown): number {
+  const same = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
+  if (!same) throw new TsrunError('SCHEMA', `'is ${name}' cannot compare ${typeName(a)} with ${typeName(b)}`, { expected: 'two numbers or two strings' });
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+const VERSION_OPS: Record<string, (c: number) => boolean> = {
+  '<': (c) => c < 0, lt: (c) => c < 0, '<=': (c) => c <= 0, le: (c) => c <= 0, '>': (c) => c > 0, gt: (c) => c > 0,
+  '>=': (c) => c >= 0, ge: (c) => c >= 0, '==': (c) => c === 0, '=': (c) => c === 0, eq: (c) => c === 0, '!=': (c) => c !== 0, '<>': (c) => c !== 0, ne: (c) => c !== 0,
+};
+
+/** Loose version comparison as Python's LooseVersion: numbers compare as numbers, words as text. */
+export function compareVersions(a: string, b: string): number {
+  const parts = (s: string) => s.match(/\d+|[a-z]+/gi) ?? [];
+  const [x, y] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    if (x[i] === undefined) return -1;
+    if (y[i] === undefined) return 1;
+    const [p, q] = [x[i], y[i]];
+    const numeric = /^\d+$/.test(p) && /^\d+$/.test(q);
+    const c = numeric ? Number(p) - Number(q) : p < q ? -1 : p > q ? 1 : 0;
+    if (c !== 0) return Math.sign(c);
+  }
+  return 0;
+}
+
+function versionTest(v: unknown, [other, op = 'eq']: unknown[]): boolean {
+  const check = VERSION_OPS[String(op)];
+  if (!check) throw new TsrunError('SCHEMA', `'is version' does not know the operator '${String(op)}'`, { expected: Object.keys(VERSION_OPS).join(', ') });
+  return check(compareVersions(String(v), String(other)));
+}

@@ -4,6 +4,7 @@ import { parseAptState, aptReadScript, type AptState } from './sys/apt-state';
 import { planApt, splitSpec, type AptChange, type CacheUpdate } from './sys/apt-plan';
 import { hostExec, reason } from './sys/exec';
 import type { Module, ModuleContext, ModuleResult, Plan } from './types';
+import { overlayPackages, predictPackages } from '../predict/system';
 
 interface AptArgs {
   name?: string[];
@@ -84,9 +85,12 @@ export const apt: Module<AptArgs> = {
     if (!names.length) {
       return { changed: stale, msg: stale ? (ctx.check ? 'apt cache would be updated' : 'apt cache updated') : 'apt cache is fresh', data };
     }
+    if (ctx.observe) for (const [n, p] of Object.entries(st.pkgs)) if (!ctx.model?.packages.has(n)) ctx.observe(`pkg:${n}`, `${p.status} ${p.version ?? ''}`.trim());
+    if (ctx.model) st = overlayPackages(ctx.model, st);
     const plan: Plan<AptChange> = planApt(st, { name: specs, state, purge: args.purge }, cache);
     const result: ModuleResult = { changed: plan.changed, diff: plan.diff, msg: plan.msg, data };
     if (plan.change!.unavailable.length) return { ...result, changed: false, failed: true };
+    if (ctx.check && plan.changed && ctx.model) predictPackages(ctx.model, plan.change!);
     if (!plan.changed || ctx.check) return result;
     const r = await hostExec(ctx, aptCommand(plan.change!, args), { env: ENV });
     Object.assign(data, { stdout: r.stdout, stderr: r.stderr, rc: r.rc });

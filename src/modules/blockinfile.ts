@@ -4,6 +4,7 @@ import { currentText, planEdit, readEditable, type EditArgs, type EditState } fr
 import { bare, pyRegex, splitLines } from './fs/text';
 import { applyContent, checkValidate, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
+import { predictContent } from '../predict/files';
 
 /** Arguments of blockinfile, after validation. */
 export interface BlockArgs extends EditArgs {
@@ -85,5 +86,6 @@ export const blockinfile = stateModule<BlockArgs, EditState, ContentChange>({
     return readEditable(ctx, args.path);
   },
   plan: planBlockinfile,
+  predict: (model, _args, plan) => predictContent(model, plan),
   apply: (ctx, _args, plan) => applyContent(ctx, plan.change!),
 });

@@ -4,6 +4,7 @@ import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
 import { probe, type FileState } from './fs/probe';
 import { applyContent, checkValidate, planContent, type ContentArgs, type ContentChange } from './fs/write';
+import { predictContent } from '../predict/files';
 import { stateModule, type ArgSpec, type Module, type ModuleContext, type Plan } from './types';
 
 /** Arguments of copy and template, after validation. */
@@ -77,7 +78,7 @@ export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' |
       if (args.src !== undefined) {
         const found = readSource(ctx, kind, args.src);
         name = basename(args.src);
-        source = kind === 'templates' ? Buffer.from(ctx.render(found.bytes.toString('utf8'))) : found.bytes;
+        source = kind === 'templates' ? Buffer.from(ctx.render(found.bytes.toString('utf8'), found.path)) : found.bytes;
       } else {
         if (args.dest.endsWith('/')) throw new TsrunError('SCHEMA', `${meta.name}: dest ${args.dest} is a directory; content needs a file path`);
         source = Buffer.from(args.content ?? '');
@@ -90,6 +91,7 @@ export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' |
       return { file, source, user: r.user, group: r.group, mkdir };
     },
     plan: planCopy,
+    predict: (model, _args, plan) => predictContent(model, plan),
     apply: (ctx, _args, plan) => {
       if (plan.change?.parentMissing) throw new TsrunError('TASK', missingParent(plan.change.path));
       return applyContent(ctx, plan.change!);

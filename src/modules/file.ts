@@ -6,6 +6,7 @@ import { sh } from './fs/exec';
 import { resolveMode } from './fs/mode';
 import { probe, type FileState, type TreeEntry } from './fs/probe';
 import { stateModule, type Plan } from './types';
+import { predictFile } from '../predict/files';
 
 type FileStateName = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
 
@@ -144,6 +145,7 @@ export const file = stateModule<FileArgs, FileModState, string[]>({
     return { file: r.files[0], src: r.files[1], tree: r.tree[0] };
   },
   plan: planFile,
+  predict: predictFile,
   async apply(ctx, args, plan) {
     await sh(ctx, plan.change!.join(' && '), `could not set ${args.path} to ${plan.data?.state as string}`);
   },

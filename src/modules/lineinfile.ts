@@ -4,6 +4,7 @@ import { currentText, planEdit, readEditable, type EditArgs, type EditState } fr
 import { bare, expandBackrefs, pyRegex, splitLines } from './fs/text';
 import { applyContent, checkValidate, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
+import { predictContent } from '../predict/files';
 
 /** Arguments of lineinfile, after validation. */
 export interface LineArgs extends EditArgs {
@@ -135,5 +136,6 @@ export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
     return readEditable(ctx, args.path);
   },
   plan: planLineinfile,
+  predict: (model, _args, plan) => predictContent(model, plan),
   apply: (ctx, _args, plan) => applyContent(ctx, plan.change!),
 });

@@ -1,4 +1,5 @@
 import type { Become, Connection } from '../connection/types';
+import type { HostModel } from '../predict/model';
 
 /** Argument types, as in Ansible's argument specs. `mode` accepts 0644 (YAML 1.1 octal) or '0644' or 'u+rwx'. */
 export type ArgType = 'str' | 'int' | 'float' | 'bool' | 'list' | 'dict' | 'path' | 'mode' | 'raw';
@@ -51,10 +52,14 @@ export interface ModuleContext {
   vars: Record<string, unknown>;
   /** Resolves a relative path in the role's/playbook's `files/` or `templates/` to an absolute controller path. */
   findFile(kind: 'files' | 'templates', name: string): string;
-  /** Renders a Handlebars template with the task's variables (strict: undefined variables throw). */
-  render(template: string): string;
+  /** Renders a template with the task's variables (strict); `file`: a template file, its syntax by extension and its own lines in errors. */
+  render(template: string, file?: string): string;
   /** Evaluates a conditional expression (`when` syntax) with the task's variables. */
   evaluate(expression: string): unknown;
+  /** In a --check run: what earlier tasks would have changed on this host, read before the host and updated by predictions. */
+  model?: HostModel;
+  /** Told every piece of host state the read step found (`file:/path`, `pkg:name`, `unit:name`), for saved plans. */
+  observe?(key: string, value: string): void;
 }
 
 /** One module per file, named after its YAML key. */
@@ -93,17 +98,20 @@ export interface StateModuleDef<A, S, C> extends Omit<Module<A>, 'run'> {
   read(ctx: ModuleContext, args: A): Promise<S>;
   plan(state: S, args: A): Plan<C>;
   apply(ctx: ModuleContext, args: A, plan: Plan<C>): Promise<Record<string, unknown> | void>;
+  /** In a --check run, records in the model what apply would have done, so later tasks predict against it. */
+  predict?(model: HostModel, args: A, plan: Plan<C>, state: S): void;
 }
 
 /** Builds a Module from the read/plan/apply contract. Check mode stops after the plan. */
 export function stateModule<A, S, C>(def: StateModuleDef<A, S, C>): Module<A> {
-  const { read, plan, apply, ...meta } = def;
+  const { read, plan, apply, predict, ...meta } = def;
   return {
     ...meta,
     async run(ctx, args) {
       const state = await read(ctx, args);
       const p = plan(state, args);
       const base: ModuleResult = { changed: p.changed, diff: p.diff, msg: p.msg, data: p.data };
+      if (ctx.check && p.changed && ctx.model) predict?.(ctx.model, args, p, state);
       if (!p.changed || ctx.check) return base;
       const extra = await apply(ctx, args, p);
       return { ...base, data: { ...p.data, ...(extra ?? {}) } };

@@ -3,7 +3,7 @@ import type { HostResult, HostStats } from '../executor/events';
 /** One line for a host's result, as Ansible prints it: `changed: [node1] => msg`. */
 export function resultLine(r: HostResult): string {
   const word = r.ignored ? 'failed (ignored)' : r.status === 'failed' ? 'fatal' : r.status;
-  const msg = r.msg && (r.status === 'failed' || r.status === 'unreachable' || r.status === 'skipped') ? ` => ${r.msg}` : '';
+  const msg = r.msg && (r.status === 'failed' || r.status === 'unreachable' || r.status === 'skipped' || r.status === 'unknown') ? ` => ${r.msg}` : '';
   const err = r.status === 'failed' && !r.ignored ? commandOutput(r.result) : '';
   const dbg = r.debug !== undefined ? ` => ${typeof r.debug === 'string' ? r.debug : JSON.stringify(r.debug, null, 2)}` : '';
   return `${word}: [${r.host}]${msg}${dbg}${err}`;
@@ -30,7 +30,7 @@ export function itemLines(r: HostResult): string[] {
 
 /** The recap line of one host. */
 export function recapLine(host: string, s: HostStats, width: number): string {
-  return `${host.padEnd(width)} : ok=${s.ok} changed=${s.changed} unreachable=${s.unreachable} failed=${s.failed} skipped=${s.skipped} rescued=${s.rescued} ignored=${s.ignored}`;
+  return `${host.padEnd(width)} : ok=${s.ok} changed=${s.changed} unreachable=${s.unreachable} failed=${s.failed} skipped=${s.skipped} rescued=${s.rescued} ignored=${s.ignored}${s.unknown ? ` unknown=${s.unknown}` : ''}`;
 }
 
 /** Seconds with two decimals. */

@@ -99,6 +99,6 @@ export class TtyReporter implements Reporter {
 
 function summary(results: HostResult[]): string {
   const n = (s: string) => results.filter((r) => r.status === s && !r.ignored).length;
-  const parts = [['ok', n('ok')], ['changed', n('changed')], ['skipped', n('skipped')], ['failed', n('failed')], ['unreachable', n('unreachable')], ['ignored', results.filter((r) => r.ignored).length]];
+  const parts = [['ok', n('ok')], ['changed', n('changed')], ['skipped', n('skipped')], ['unknown', n('unknown')], ['failed', n('failed')], ['unreachable', n('unreachable')], ['ignored', results.filter((r) => r.ignored).length]];
   return parts.filter(([, v]) => (v as number) > 0).map(([k, v]) => `${k}=${v}`).join(' ');
 }

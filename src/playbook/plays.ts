@@ -1,7 +1,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsrunError, type SourceLocation } from '../core/errors';
 import { didYouMean } from '../modules/args';
-import { itemLocation, keyLocation, loadYaml, locationOf } from '../yaml/load';
+import { itemLocation, keyLocation, loadYaml, locationOf, valueLocation } from '../yaml/load';
+import { checkKeywordTypes, checkNotify, checkTemplates } from './checks';
 import { roleHandlers, roleRef, RoleLoader, roleSearchPath } from './roles';
 import { parseTasks } from './tasks';
 import type { Play, TaskDef, TaskKeywords } from './types';
@@ -9,18 +10,33 @@ import type { Play, TaskDef, TaskKeywords } from './types';
 const PLAY_KEYS = new Set([
   'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'become', 'become_user', 'serial', 'max_fail_percentage',
   'any_errors_fatal', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'tags', 'environment', 'check_mode',
-  'no_log', 'connection', 'remote_user', 'strategy', 'ignore_errors', 'diff', 'import_playbook', 'when',
+  'no_log', 'connection', 'remote_user', 'strategy', 'ignore_errors', 'diff', 'import_playbook', 'when', 'shard_groups',
 ]);
+
+/** Playbooks being loaded, outermost first, to name an import_playbook cycle. */
+const loading: string[] = [];
 
 /** Loads a playbook file into plays; `import_playbook` entries are expanded in place. */
 export function loadPlaybook(file: string, from?: SourceLocation): Play[] {
   const path = resolve(file);
+  if (loading.includes(path)) {
+    throw new TsrunError('SCHEMA', `import cycle: ${[...loading.slice(loading.indexOf(path)), path].join(' -> ')}`, { location: from, expected: 'playbooks that do not import themselves' });
+  }
+  loading.push(path);
+  try {
+    return loadPlays(path, from);
+  } finally {
+    loading.pop();
+  }
+}
+
+function loadPlays(path: string, from?: SourceLocation): Play[] {
   const data = loadYaml(path, from);
   if (!Array.isArray(data)) {
     throw new TsrunError('SCHEMA', 'a playbook must be a YAML list of plays', { location: locationOf(data) ?? { file: path, line: 1, col: 1 }, expected: '- hosts: all\n  tasks: [...]' });
   }
-  return data.flatMap((raw) => {
-    const loc = locationOf(raw) ?? { file: path, line: 1, col: 1 };
+  return data.flatMap((raw, i) => {
+    const loc = locationOf(raw) ?? itemLocation(data, i) ?? { file: path, line: 1, col: 1 };
     if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new TsrunError('SCHEMA', 'a play must be a mapping', { location: loc, expected: 'hosts: PATTERN' });
     const map = raw as Record<string, unknown>;
     if ('import_playbook' in map) {
@@ -40,6 +56,8 @@ function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation
   if (typeof map.hosts !== 'string' && !Array.isArray(map.hosts)) {
     throw new TsrunError('SCHEMA', 'a play needs "hosts"', { location: loc, expected: 'hosts: all (or a group, host or pattern)' });
   }
+  checkKeywordTypes(map, typeof map.name === 'string' ? map.name : undefined);
+  for (const key of ['vars', 'hosts', 'vars_files', 'environment']) checkTemplates(map[key], valueLocation(map, key), undefined, key);
   const hosts = Array.isArray(map.hosts) ? map.hosts.join(':') : map.hosts;
   const roles = new RoleLoader(roleSearchPath(dir));
   const scope = { dir };
@@ -58,6 +76,8 @@ function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation
   const playKw = keywordsOf(map);
   const sections = [section('pre_tasks'), [...roleBlocks, ...section('tasks')], section('post_tasks')].map((tasks) => [block('play', tasks, playKw, loc, scope)]);
   const playHandlers = section('handlers');
+  const handlers = [...roleHandlers(roles.uses), ...playHandlers];
+  checkNotify([...sections.flat(), ...handlers], handlers);
   return {
     name: typeof map.name === 'string' ? map.name : hosts,
     hosts,
@@ -67,12 +87,25 @@ function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceLocation
     serial: map.serial,
     maxFailPercentage: typeof map.max_fail_percentage === 'number' ? map.max_fail_percentage : undefined,
     anyErrorsFatal: map.any_errors_fatal === true,
+    shardGroups: shardGroups(map, loc),
     sections,
-    handlers: [...roleHandlers(roles.uses), ...playHandlers],
+    keywords: playKw,
+    handlers,
     roles: roles.uses,
     loc,
     dir,
   };
+}
+
+/** `shard_groups`: inventory groups whose hosts stay in one shard under `--shard` (a list of names). */
+function shardGroups(map: Record<string, unknown>, loc: SourceLocation): string[] {
+  const v = map.shard_groups;
+  if (v === undefined || v === null) return [];
+  const list = [v].flat();
+  if (!list.every((g) => typeof g === 'string' && g !== '')) {
+    throw new TsrunError('SCHEMA', 'shard_groups must be a list of inventory group names', { location: keyLocation(map, 'shard_groups') ?? loc, expected: 'shard_groups: [etcd]' });
+  }
+  return list as string[];
 }
 
 function keywordsOf(map: Record<string, unknown>): TaskKeywords {

@@ -20,6 +20,8 @@ export function roleSearchPath(playbookDir: string, env: NodeJS.ProcessEnv = pro
 /** Loads roles for one play, once each, and remembers every use (for handlers, defaults and argument checks). */
 export class RoleLoader {
   private readonly cache = new Map<string, Role>();
+  /** Roles whose tasks are being loaded, outermost first: a dependency among them is a cycle. */
+  private readonly chain: string[] = [];
   /** Every role use in the play, dependencies first. */
   readonly uses: RoleUse[] = [];
 
@@ -39,9 +41,18 @@ export class RoleLoader {
     if (!file && tasksFrom !== 'main') {
       throw new TsrunError('NOT_FOUND', `role "${use.role.name}" has no tasks file "${tasksFrom}"`, { location: loc, expected: `${use.role.path}/tasks/${tasksFrom}.yml` });
     }
-    const deps = tasksFrom === 'main' ? this.dependencies(use.role, loc) : [];
-    const own = file ? loadTaskFile(file, { roleUse: use }, this, loc) : [];
-    return [...deps, ...own];
+    if (this.chain.includes(use.role.path)) {
+      const names = [...this.chain.slice(this.chain.indexOf(use.role.path)), use.role.path].map((p) => p.split('/').pop()).join(' -> ');
+      throw new TsrunError('SCHEMA', `role dependency cycle: ${names} (see each role's meta/main.yml)`, { location: loc, expected: 'role dependencies that do not lead back to the role' });
+    }
+    this.chain.push(use.role.path);
+    try {
+      const deps = tasksFrom === 'main' ? this.dependencies(use.role, loc) : [];
+      const own = file ? loadTaskFile(file, { roleUse: use }, this, loc) : [];
+      return [...deps, ...own];
+    } finally {
+      this.chain.pop();
+    }
   }
 
   private dependencies(role: Role, loc: SourceLocation): TaskDef[] {

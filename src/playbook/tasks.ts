@@ -2,7 +2,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsrunError, type SourceLocation } from '../core/errors';
 import { didYouMean } from '../modules/args';
 import { registry } from '../modules/index';
-import { keyLocation, loadYaml, locationOf } from '../yaml/load';
+import { keyLocation, loadYaml, locationOf, valueLocation } from '../yaml/load';
+import { checkConditions, checkKeywordTypes, checkModuleArgs, checkTemplates } from './checks';
 import { parseKv } from './kv';
 import type { RoleLoader } from './roles';
 import type { TaskDef, TaskKeywords, TaskScope } from './types';
@@ -13,6 +14,7 @@ const KEYWORDS = new Set([
   'diff', 'no_log', 'until', 'retries', 'delay', 'run_once', 'delegate_to', 'timeout', 'args', 'block', 'rescue',
   'always', 'any_errors_fatal',
 ]);
+const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until'];
 const INCLUDES = new Set(['include_tasks', 'import_tasks', 'include_role', 'import_role']);
 const PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
 
@@ -23,10 +25,23 @@ export function parseTasks(list: unknown, scope: TaskScope, roles: RoleLoader, w
   return list.map((raw) => parseTask(raw, scope, roles, locationOf(list) ?? where));
 }
 
+/** The task files being loaded, outermost first: an import that is already among them is a cycle. */
+const loading: string[] = [];
+
 /** Loads a tasks file (include_tasks/import_tasks/role tasks). */
 export function loadTaskFile(file: string, scope: Omit<TaskScope, 'dir'>, roles: RoleLoader, from?: SourceLocation): TaskDef[] {
-  const data = loadYaml(file, from);
-  return parseTasks(data ?? [], { ...scope, dir: dirname(file) }, roles, { file, line: 1, col: 1 });
+  const path = resolve(file);
+  if (loading.includes(path)) {
+    const chain = [...loading.slice(loading.indexOf(path)), path].join(' -> ');
+    throw new TsrunError('SCHEMA', `import cycle: ${chain}`, { location: from, expected: 'task files that do not import themselves, directly or through others' });
+  }
+  loading.push(path);
+  try {
+    const data = loadYaml(file, from);
+    return parseTasks(data ?? [], { ...scope, dir: dirname(file) }, roles, { file, line: 1, col: 1 });
+  } finally {
+    loading.pop();
+  }
 }
 
 function parseTask(raw: unknown, scope: TaskScope, roles: RoleLoader, parentLoc: SourceLocation): TaskDef {
@@ -35,8 +50,11 @@ function parseTask(raw: unknown, scope: TaskScope, roles: RoleLoader, parentLoc:
     throw new TsrunError('SCHEMA', 'a task must be a mapping', { location: loc, expected: 'a mapping with a module key, e.g. "copy: {dest: /x, content: y}"' });
   }
   const map = raw as Record<string, unknown>;
-  const kw = keywords(map, loc);
   const named = typeof map.name === 'string' ? map.name : undefined;
+  checkKeywordTypes(map, named);
+  checkConditions(map, named);
+  for (const [k, v] of Object.entries(map)) if (!['block', 'rescue', 'always', ...CONDITION_KEYS].includes(k)) checkTemplates(v, valueLocation(map, k), named, k);
+  const kw = keywords(map);
   if ('block' in map) {
     const others = Object.keys(map).filter((k) => !KEYWORDS.has(k));
     if (others.length) throw unknownKey(others[0], map, named);
@@ -64,7 +82,9 @@ function parseTask(raw: unknown, scope: TaskScope, roles: RoleLoader, parentLoc:
   if (action === 'import_role') return importRole(args, kw, scope, roles, loc, name);
   const kind = action === 'include_tasks' || action === 'include_role' ? action : 'task';
   const source = map[key] && typeof map[key] === 'object' ? (map[key] as object) : undefined;
-  return { kind, name, action, args, kw, loc, argsLoc: keyLocation(map, key), argsSource: source, scope };
+  const task: TaskDef = { kind, name, action, args, kw, loc, argsLoc: keyLocation(map, key), argsSource: source, scope };
+  checkModuleArgs(task);
+  return task;
 }
 
 function normalise(key: string): string {
@@ -98,7 +118,7 @@ function moduleArgs(action: string, value: unknown, extra: unknown, loc: SourceL
   return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined));
 }
 
-function keywords(map: Record<string, unknown>, loc: SourceLocation): TaskKeywords {
+function keywords(map: Record<string, unknown>): TaskKeywords {
   const list = (v: unknown): unknown[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
   const strings = (k: string): string[] | undefined => {
     const v = list(map[k]);
@@ -106,9 +126,6 @@ function keywords(map: Record<string, unknown>, loc: SourceLocation): TaskKeywor
     const flat = v.flatMap((x) => (typeof x === 'string' ? x.split(',').map((s) => s.trim()) : [String(x)]));
     return flat.filter(Boolean);
   };
-  if (map.vars !== undefined && (typeof map.vars !== 'object' || Array.isArray(map.vars) || map.vars === null)) {
-    throw new TsrunError('SCHEMA', '"vars" must be a mapping', { location: keyLocation(map, 'vars') ?? loc, expected: 'vars: {name: value}' });
-  }
   return {
     when: list(map.when),
     loop: map.loop ?? map.with_items ?? map.with_list,

@@ -85,8 +85,12 @@ export interface Play {
   serial?: unknown;
   maxFailPercentage?: number;
   anyErrorsFatal: boolean;
+  /** Inventory groups whose hosts stay together in one shard under `--shard`. */
+  shardGroups: string[];
   /** pre_tasks, roles + tasks, post_tasks: handlers are flushed after each. */
   sections: TaskDef[][];
+  /** The play's own keywords (become, environment...): handlers run under them too. */
+  keywords: TaskKeywords;
   handlers: TaskDef[];
   roles: RoleUse[];
   loc: SourceLocation;

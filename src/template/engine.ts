@@ -1,7 +1,11 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { lazyRequire } from '../core/lazy-require';
 import { closest } from 'fastest-levenshtein';
 import { TsrunError } from '../core/errors';
-import { ownProperty, typeName } from '../expr/values';
+import type { Node } from '../expr/ast';
+import { type Scope, value } from '../expr/evaluate';
+import { isMapping, ownProperty, typeName } from '../expr/values';
+import { printed } from './jinja';
 import { stringify } from './filters/data';
 import { filters, filtersByName } from './filters/index';
 import { CAPTURE, GET, OUT, TRY } from './rewrite';
@@ -57,37 +61,77 @@ function walk(args: unknown[], strict: boolean): unknown {
   return current;
 }
 
-/** The one Handlebars environment for tsrun: our helpers, no HTML escaping, strictness by rewriting. */
-export const handlebars = Handlebars.create();
+/** The helper that evaluates a Jinja expression embedded among Handlebars blocks (see render.ts). */
+export const JX = '__jx';
 
-handlebars.registerHelper(GET, (...args: unknown[]) => walk(args, true));
-handlebars.registerHelper(TRY, (...args: unknown[]) => walk(args, false));
-handlebars.registerHelper(OUT, (value: unknown) => stringify(value));
-handlebars.registerHelper(CAPTURE, (value: unknown, options: Handlebars.HelperOptions) => {
-  (options.data.tsrunCapture as CaptureBox).value = value;
-  return '';
-});
-// Handlebars' own lookup would skip strictness; this one fails on a missing key like any other lookup.
-handlebars.registerHelper('lookup', (...args: unknown[]) => {
-  const options = optionsOf(args);
-  const [container, key] = args;
-  const found = ownProperty(container, String(key));
-  if (found === undefined) throw fault(new TsrunError('UNDEFINED', `lookup: no key '${String(key)}' in ${typeName(container)}`), options);
-  return found;
-});
-handlebars.registerHelper('helperMissing', (...args: unknown[]) => {
-  const options = optionsOf(args);
-  const name = String(options.name);
-  const expected = `a helper such as ${closest(name, [...filtersByName.keys()])}`;
-  throw fault(new TsrunError('UNDEFINED', `unknown template helper '${name}'`, { expected }), options);
-});
-for (const [name, filter] of filtersByName) {
-  handlebars.registerHelper(name, (...args: unknown[]) => {
-    const options = optionsOf(args);
+/**
+ * Variables seen by a Jinja expression inside a Handlebars block: `this`, then the block's context (an item of
+ * `{{#each}}`, the value of `{{#with}}`), then the template's variables.
+ */
+function blockScope(ctx: unknown, root: unknown): Scope {
+  const vars = isMapping(root) ? root : {};
+  return {
+    get: (name) => {
+      if (name === 'this') return ctx;
+      if (ctx !== root && isMapping(ctx) && Object.hasOwn(ctx, name)) return ctx[name];
+      return ownProperty(vars, name);
+    },
+    where: {},
+    vars,
+  };
+}
+
+/** The Handlebars package itself, loaded with the first template (start-up does not pay for it). */
+export const handlebarsLib = lazyRequire<typeof Handlebars>('handlebars');
+
+let shared: typeof Handlebars | undefined;
+
+/** The one Handlebars environment for tsrun: our helpers, no HTML escaping, strictness by rewriting. */
+export function handlebars(): typeof Handlebars {
+  return (shared ??= createEnvironment());
+}
+
+function createEnvironment(): typeof Handlebars {
+  const env = handlebarsLib().create();
+  env.registerHelper(GET, (...args: unknown[]) => walk(args, true));
+  env.registerHelper(TRY, (...args: unknown[]) => walk(args, false));
+  env.registerHelper(JX, function jinjaExpression(this: unknown, index: number, options: Handlebars.HelperOptions) {
+    const data = options.data as { root?: unknown; tsrunJinja: { node: Node; pos: { line: number; column: number } }[] };
+    const e = data.tsrunJinja[index];
     try {
-      return filter.fn(args, { ...(options.hash as Record<string, unknown>) });
+      return printed(value(blockScope(this, data.root), e.node));
     } catch (err) {
-      throw fault(err, options);
+      throw new TemplateFault(err instanceof TsrunError ? err : new TsrunError('SCHEMA', (err as Error).message, { cause: err }), e.pos);
     }
   });
+  env.registerHelper(OUT, (value: unknown) => stringify(value));
+  env.registerHelper(CAPTURE, (value: unknown, options: Handlebars.HelperOptions) => {
+    (options.data.tsrunCapture as CaptureBox).value = value;
+    return '';
+  });
+  // Handlebars' own lookup would skip strictness; this one fails on a missing key like any other lookup.
+  env.registerHelper('lookup', (...args: unknown[]) => {
+    const options = optionsOf(args);
+    const [container, key] = args;
+    const found = ownProperty(container, String(key));
+    if (found === undefined) throw fault(new TsrunError('UNDEFINED', `lookup: no key '${String(key)}' in ${typeName(container)}`), options);
+    return found;
+  });
+  env.registerHelper('helperMissing', (...args: unknown[]) => {
+    const options = optionsOf(args);
+    const name = String(options.name);
+    const expected = `a helper such as ${closest(name, [...filtersByName.keys()])}`;
+    throw fault(new TsrunError('UNDEFINED', `unknown template helper '${name}'`, { expected }), options);
+  });
+  for (const [name, filter] of filtersByName) {
+    env.registerHelper(name, (...args: unknown[]) => {
+      const options = optionsOf(args);
+      try {
+        return filter.fn(args, { ...(options.hash as Record<string, unknown>) });
+      } catch (err) {
+        throw fault(err, options);
+      }
+    });
+  }
+  return env;
 }

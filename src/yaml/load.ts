@@ -7,6 +7,7 @@ import { pyyamlTags } from './tags';
 const nodeLocations = new WeakMap<object, SourceLocation>();
 const keyLocations = new WeakMap<object, Map<string, SourceLocation>>();
 const itemLocations = new WeakMap<object, SourceLocation[]>();
+const valueLocations = new WeakMap<object, Map<string, SourceLocation>>();
 
 /** Where a mapping or list loaded by `loadYaml` came from. */
 export function locationOf(value: unknown): SourceLocation | undefined {
@@ -17,6 +18,12 @@ export function locationOf(value: unknown): SourceLocation | undefined {
 export function keyLocation(map: unknown, key: string): SourceLocation | undefined {
   if (!map || typeof map !== 'object') return undefined;
   return keyLocations.get(map)?.get(key) ?? nodeLocations.get(map);
+}
+
+/** Where the value of a mapping's key starts (inside the quotes of a quoted scalar); falls back to the key. */
+export function valueLocation(map: unknown, key: string): SourceLocation | undefined {
+  if (!map || typeof map !== 'object') return undefined;
+  return valueLocations.get(map)?.get(key) ?? keyLocation(map, key);
 }
 
 /** Where the item at `index` of a list loaded by `loadYaml` stands (scalars included). */
@@ -54,7 +61,13 @@ export function loadYaml(file: string, from?: SourceLocation): unknown {
 }
 
 function convert(doc: Document, node: unknown, at: (n: YamlNode) => SourceLocation): unknown {
-  if (node instanceof Alias) return convert(doc, node.resolve(doc), at);
+  if (node instanceof Alias) {
+    const target = node.resolve(doc);
+    if (target === undefined) {
+      throw new TsrunError('PARSE', `undefined YAML alias '*${node.source}': no anchor '&${node.source}' before it`, { location: at(node), expected: 'an anchor (&name) defined earlier in the same file' });
+    }
+    return convert(doc, target, at);
+  }
   if (isScalar(node)) return node.value;
   if (isSeq(node)) {
     const out = node.items.map((item) => convert(doc, item, at));
@@ -65,6 +78,7 @@ function convert(doc: Document, node: unknown, at: (n: YamlNode) => SourceLocati
   if (isMap(node)) {
     const out: Record<string, unknown> = {};
     const keys = new Map<string, SourceLocation>();
+    const values = new Map<string, SourceLocation>();
     for (const pair of node.items) {
       const keyNode = pair.key as YamlNode;
       if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
@@ -76,9 +90,16 @@ function convert(doc: Document, node: unknown, at: (n: YamlNode) => SourceLocati
       const key = isScalar(keyNode) ? String(keyNode.value) : JSON.stringify(convert(doc, keyNode, at));
       out[key] = convert(doc, pair.value, at);
       keys.set(key, at(keyNode));
+      const valueNode = pair.value as YamlNode | null;
+      if (valueNode) {
+        const quoted = isScalar(valueNode) && (valueNode.type === 'QUOTE_DOUBLE' || valueNode.type === 'QUOTE_SINGLE');
+        const v = at(valueNode);
+        values.set(key, quoted ? { ...v, col: v.col + 1 } : v);
+      }
     }
     nodeLocations.set(out, at(node));
     keyLocations.set(out, keys);
+    valueLocations.set(out, values);
     return out;
   }
   return node ?? null;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { quote } from '../../connection/shell';
 import type { ModuleContext } from '../types';
 import { sh } from './exec';
+import { overlayProbe } from '../../predict/overlay';
 
 /** What a path is, as `stat` and `find -printf` see it. */
 export type FileType = 'file' | 'directory' | 'link' | 'other';
@@ -27,6 +28,8 @@ export interface FileState {
   linkTarget?: string;
   /** The fully resolved path (readlink -f). */
   realPath?: string;
+  /** The parent directory, fully resolved, when asked for (ProbeRequest.realDir). */
+  realDir?: string;
   /** sha1 of a regular file's content, as Ansible's checksum. */
   checksum?: string;
   /** A regular file's content, when asked for and readable. */
@@ -54,6 +57,8 @@ export interface ProbeRequest {
   content?: boolean | number;
   /** List every entry below a directory (GNU find). */
   tree?: boolean;
+  /** Also resolve the parent directory's symbolic links (readlink -f), as FileState.realDir. */
+  realDir?: boolean;
 }
 
 /** Everything one probe learns: each path's state, and who the commands run as. */
@@ -79,7 +84,7 @@ export function probeScript(requests: readonly ProbeRequest[]): string {
       `echo "@@${i}"`,
       // the parent: everything before the last slash ("/" for /x, "." for a bare name)
       `case "$p" in */*) d="\${p%/*}"; d="\${d:-/}";; *) d=.;; esac`,
-      `if [ -d "$d" ]; then echo parent=1; fi`,
+      `if [ -d "$d" ]; then echo parent=1;${r.realDir ? ' echo "realdir=$(readlink -f -- "$d" | base64 -w0)";' : ''} fi`,
       `if [ -e "$p" ] || [ -L "$p" ]; then`,
       r.follow ? `st=$(stat -L -c ${fmt} -- "$p" 2>/dev/null || stat -c ${fmt} -- "$p")` : `st=$(stat -c ${fmt} -- "$p")`,
       `echo "stat=$st"`,
@@ -130,6 +135,7 @@ export function parseProbe(stdout: string, requests: readonly ProbeRequest[]): P
       });
     } else if (key === 'link') cur.linkTarget = b64(value);
     else if (key === 'real') cur.realPath = b64(value);
+    else if (key === 'realdir') cur.realDir = b64(value);
     else if (key === 'sha1') cur.checksum = value;
     else if (key === 'content') {
       cur.content = Buffer.from(value, 'base64');
@@ -148,6 +154,22 @@ function parseTree(value: string): TreeEntry {
 
 /** Reads the state of several paths in one round trip to the host. */
 export async function probe(ctx: ModuleContext, requests: readonly ProbeRequest[]): Promise<ProbeResult> {
+  // --check: earlier tasks' predicted changes come first (the model's read step)
+  if (ctx.model) {
+    const model = ctx.model;
+    // a saved plan keeps only what was read from the host, not what earlier predictions supplied
+    const observe = ctx.observe && ((k: string, v: string) => (model.lookup(k.slice(5)) ? undefined : ctx.observe!(k, v)));
+    return overlayProbe(model, requests, (reqs) => probe({ ...ctx, model: undefined, observe }, reqs));
+  }
   const r = await sh(ctx, probeScript(requests), `could not read ${requests.map((q) => q.path).join(', ')}`);
-  return parseProbe(r.stdout, requests);
+  const out = parseProbe(r.stdout, requests);
+  if (ctx.observe) for (const f of out.files) ctx.observe(`file:${f.path}`, fileSummary(f));
+  return out;
+}
+
+/** One line that changes whenever what a module decides from changes: type, mode, owner, group, target, checksum. */
+export function fileSummary(f: FileState): string {
+  if (!f.exists) return 'absent';
+  const sum = f.checksum ?? (f.content ? createHash('sha1').update(f.content).digest('hex') : undefined);
+  return [f.type, f.mode, `${f.owner}:${f.group}`, f.linkTarget !== undefined ? `-> ${f.linkTarget}` : '', sum ? `sha1 ${sum}` : ''].filter(Boolean).join(' ');
 }

@@ -1,6 +1,8 @@
 import { quote } from '../../connection/shell';
 import type { ArgSpec, ModuleContext, ModuleResult } from '../types';
 import { hostExec, lines, marker } from './exec';
+import { Unpredictable } from '../../predict/unknown';
+import type { HostModel } from '../../predict/model';
 
 /** Arguments shared by `command` and `shell`, as Ansible names them. */
 export const commonArgs: ArgSpec = {
@@ -85,7 +87,11 @@ export async function runCommand(ctx: ModuleContext, inv: Invocation): Promise<M
   const mark = marker();
   const guard = guardScript(inv, mark);
   if (ctx.check) {
+    if (!guard && ctx.model) throw new Unpredictable('the command would run, and what it prints or changes cannot be known without running it');
     if (!guard) return { changed: false, skipped: true, msg: 'command would run; its outcome cannot be predicted in check mode' };
+    const predicted = ctx.model ? modelGuard(ctx.model, inv) : undefined;
+    if (predicted === 'run') return { changed: true, msg: 'command would run (its outcome is not predicted in check mode)', data: { cmd: inv.shown, rc: 0 } };
+    if (predicted) return { changed: false, msg: skipMsg(predicted, inv), data: { cmd: inv.shown, rc: 0, stdout: skipMsg(predicted, inv), stdout_lines: [skipMsg(predicted, inv)] } };
     const r = await hostExec(ctx, `${guard}\nexit 0`);
     const kind = r.stdout.startsWith(mark) ? r.stdout.slice(mark.length) : undefined;
     if (kind) return { changed: false, msg: skipMsg(kind, inv), data: { cmd: inv.shown, rc: 0, stdout: skipMsg(kind, inv), stdout_lines: [skipMsg(kind, inv)] } };
@@ -112,4 +118,15 @@ export async function runCommand(ctx: ModuleContext, inv: Invocation): Promise<M
     return { changed: true, failed: true, msg: `command timed out after ${+((ctx.timeoutMs ?? 0) / 1000).toFixed(1)} s`, data };
   }
   return r.rc === 0 ? { changed: true, msg: '', data } : { changed: true, failed: true, msg: 'non-zero return code', data };
+}
+
+/** creates/removes decided by the model when an earlier task would create or remove that (plain) path. */
+function modelGuard(model: HostModel, inv: Invocation): 'creates' | 'removes' | 'run' | undefined {
+  const known = (p: string | undefined) => (p === undefined || /[*?[]/.test(p) ? undefined : model.lookup(p));
+  const c = known(inv.creates);
+  const r = known(inv.removes);
+  if (c && c.type !== 'absent') return 'creates';
+  if (r && r.type === 'absent') return 'removes';
+  if ((inv.creates === undefined || c) && (inv.removes === undefined || r)) return 'run';
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { TsrunError } from '../../core/errors';
+import { tests } from '../../expr/tests';
 import { contains, deepEqual, isMapping, ownProperty, truthy, typeName } from '../../expr/values';
 import { stringify } from './data';
 import { type Filter, asList, asString, wrongType } from './types';
@@ -15,6 +16,18 @@ function attribute(item: unknown, path: string): unknown {
 
 function requireAttr(filter: string, attr: unknown): string {
   return asString(filter, attr);
+}
+
+/**
+ * Jinja's selectattr/rejectattr condition: `(attr)` is truthiness, `(attr, test, args...)` applies a test
+ * (`'defined'`, `'equalto'`, `'=='`, `'match'`...). A second argument that names no test compares for equality:
+ * the Handlebars helper's older form `select_attr users "role" "web"`.
+ */
+function attrMatches(item: unknown, path: string, rest: unknown[]): boolean {
+  const value = attribute(item, path);
+  if (rest.length === 0) return truthy(value);
+  const test = typeof rest[0] === 'string' ? tests.get(rest[0]) : undefined;
+  return test ? test(value, rest.slice(1)) : deepEqual(value, rest[0]);
 }
 
 function order(a: unknown, b: unknown): number {
@@ -124,21 +137,21 @@ export const listFilters: Filter[] = [
       }),
   },
   {
-    name: 'select_attr', aliases: ['selectattr'], signature: 'LIST ATTR [VALUE]', description: 'The items whose ATTR is truthy, or equals VALUE when given.',
+    name: 'select_attr', aliases: ['selectattr'], signature: 'LIST ATTR [TEST [ARGS...]]', description: 'The items whose ATTR is truthy, or passes TEST (a test name such as defined, equalto, match; any other value: equals it).',
     example: { template: '{{join (map_attr (select_attr users "admin") "name") ","}}', vars: { users: [{ name: 'ann', admin: true }, { name: 'bob' }] }, output: 'ann' },
     fn: (args) => {
       const [v, attr] = args;
       const path = requireAttr('select_attr', attr);
-      return asList('select_attr', v).filter((item) => (args.length > 2 ? deepEqual(attribute(item, path), args[2]) : truthy(attribute(item, path))));
+      return asList('select_attr', v).filter((item) => attrMatches(item, path, args.slice(2)));
     },
   },
   {
-    name: 'reject_attr', aliases: ['rejectattr'], signature: 'LIST ATTR [VALUE]', description: 'The items whose ATTR is falsy, or differs from VALUE when given.',
+    name: 'reject_attr', aliases: ['rejectattr'], signature: 'LIST ATTR [TEST [ARGS...]]', description: 'The items select_attr would leave out.',
     example: { template: '{{join (map_attr (reject_attr users "admin") "name") ","}}', vars: { users: [{ name: 'ann', admin: true }, { name: 'bob' }] }, output: 'bob' },
     fn: (args) => {
       const [v, attr] = args;
       const path = requireAttr('reject_attr', attr);
-      return asList('reject_attr', v).filter((item) => !(args.length > 2 ? deepEqual(attribute(item, path), args[2]) : truthy(attribute(item, path))));
+      return asList('reject_attr', v).filter((item) => !attrMatches(item, path, args.slice(2)));
     },
   },
   {

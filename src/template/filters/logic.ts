@@ -74,7 +74,7 @@ export const logicFilters: Filter[] = [
   },
   {
     name: 'not', signature: 'A', description: 'True when A is falsy.',
-    example: { template: '{{not items}}', vars: { items: [] }, output: 'true' },
+    example: { template: '{{#if (not items)}}empty{{/if}}', vars: { items: [] }, output: 'empty' },
     fn: ([a]) => !truthy(a),
   },
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chartSvg } from '../../../src/bench/chart';
-import { markdown, median, summarise } from '../../../src/bench/report';
+import { markdown, median, startupMarkdown, summarise } from '../../../src/bench/report';
 import type { Machine, Sample } from '../../../src/bench/types';
 
 const machine: Machine = { date: '2026-11-21T20:00:00Z', cpus: 2, cpuModel: 'cpu', memoryGb: 24, node: '20.20.2', kernel: '6.1', ansible: 'ansible-core 2.14.18' };
@@ -49,5 +49,14 @@ describe('the report', () => {
     expect(svg.match(/<polyline /g)).toHaveLength(5);
     for (const name of ['Ansible, re-run', 'tsrun, first run', 'raw floor (ssh + sh)']) expect(svg).toContain(`>${name}</text>`);
     expect(svg).not.toContain('NaN');
+  });
+
+  it('reports start-up against node -e 0 with each target met or not', () => {
+    const md = startupMarkdown(machine, [
+      { case: 'tsrun --version', tsrun: 0.2, node: 0.15, ratio: 1.33, target: 1.5 },
+      { case: '1-task local playbook', tsrun: 0.5, node: 0.15, ratio: 3.2, target: 2 },
+    ]);
+    expect(md).toContain('| tsrun --version | 0.200 | 0.150 | 1.33x | 1.5x | yes |');
+    expect(md).toContain('| 1-task local playbook | 0.500 | 0.150 | 3.20x | 2x | no |');
   });
 });

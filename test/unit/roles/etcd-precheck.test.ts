@@ -55,14 +55,56 @@ function runShell(task: Record<string, unknown>, vars: Vars): { rc: number | nul
 }
 
 const probeTask = roleTask('etcd-precheck', 'probe.yml', 'probe the node');
+const listenTask = roleTask('etcd-precheck', 'probe.yml', 'start short-lived listeners on the free etcd ports');
+const reachTask = roleTask('etcd-precheck', 'probe.yml', "connect to every other node's etcd ports");
+const stopTask = roleTask('etcd-precheck', 'probe.yml', 'stop the short-lived listeners');
+
+/** Whether something listens on a loopback port of this machine. */
+function listening(port: number): boolean {
+  return spawnSync('sh', ['-c', `ss -Hltn "sport = :${port}" | grep -q .`]).status === 0;
+}
+
+describe('etcd-precheck reachability with short-lived listeners (run here)', () => {
+  it('starts a listener on a free port, connects to it, stops it; reports measurements on stderr', () => {
+    const vars = nodeVars({ etcd_precheck_ports: [freePort] });
+    const listen = runShell(listenTask, vars);
+    try {
+      expect(listen).toMatchObject({ rc: 0, stdout: '' });
+      expect(listen.stderr).toContain(`port ${freePort}: free`);
+      expect(listening(freePort)).toBe(true);
+      const reach = runShell(reachTask, vars);
+      expect(reach).toMatchObject({ rc: 0, stdout: '' });
+      expect(reach.stderr).toContain(`reach 127.0.0.1:${freePort}: reachable`);
+    } finally {
+      expect(runShell(stopTask, vars).rc).toBe(0);
+    }
+    expect(listening(freePort)).toBe(false);
+  });
+
+  it('reports a port in use, and a peer port where nothing listens as refused, naming host, peer and port', () => {
+    const inUse = runShell(listenTask, nodeVars({ etcd_precheck_ports: [busyPort] }));
+    expect(inUse.stdout).toBe(`node1: port ${busyPort}: in use (measured: a listener on :${busyPort}, limit: free)\n`);
+    const reach = runShell(reachTask, nodeVars({ etcd_precheck_ports: [busyPort, freePort] }));
+    expect(reach.stderr).toContain(`reach 127.0.0.1:${busyPort}: reachable`);
+    expect(reach.stdout).toBe(`node1: reach 127.0.0.1:${freePort}: refused (measured: connection refused, a firewall rejects or nothing listens, limit: reachable)\n`);
+    // the stop task ends only the role's own listeners
+    expect(runShell(stopTask, nodeVars({ etcd_precheck_ports: [busyPort] })).rc).toBe(0);
+    expect(listening(busyPort)).toBe(true);
+  });
+
+  it('a listener ends by itself after etcd_precheck_listen_seconds', async () => {
+    const vars = nodeVars({ etcd_precheck_ports: [freePort], etcd_precheck_listen_seconds: 1 });
+    expect(runShell(listenTask, vars).stdout).toBe('');
+    for (let i = 0; i < 50 && listening(freePort); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(listening(freePort)).toBe(false);
+  });
+});
 
 describe('etcd-precheck probe (run here)', () => {
-  it('passes on free ports, a reachable peer, a generous disk limit; reports measurements on stderr', () => {
-    const r = runShell(probeTask, nodeVars({ etcd_precheck_ports: [freePort], etcd_precheck_fsync_p99_limit_ms: 1000, etcd_precheck_min_free_mb: 1 }));
+  it('passes a generous disk limit; reports measurements on stderr', () => {
+    const r = runShell(probeTask, nodeVars({ etcd_precheck_fsync_p99_limit_ms: 1000, etcd_precheck_min_free_mb: 1 }));
     expect(r.rc).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain(`port ${freePort}: free`);
-    expect(r.stderr).toContain(`reach 127.0.0.1:${freePort}: reachable (refused: nothing listens yet)`);
     expect(r.stderr).toMatch(new RegExp(`fdatasync p99 in ${work}: \\d+\\.\\d{3} ms over 10 writes`));
     expect(r.stderr).toMatch(/ntp: NTPSynchronized=/);
     expect(readdirSync(work).filter((f) => f.startsWith('.tsrun-etcd-precheck'))).toEqual([]);
@@ -70,7 +112,6 @@ describe('etcd-precheck probe (run here)', () => {
 
   it('names the host, check, measured value and limit of every failure on stdout', () => {
     const r = runShell(probeTask, nodeVars({
-      etcd_precheck_ports: [busyPort],
       etcd_precheck_fsync_p99_limit_ms: 0,
       etcd_precheck_min_free_mb: 1e9,
       etcd_precheck_require_ntp: true,
@@ -78,8 +119,6 @@ describe('etcd-precheck probe (run here)', () => {
     expect(r.rc).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines.every((l) => l.startsWith('node1: '))).toBe(true);
-    expect(r.stdout).toContain(`node1: port ${busyPort}: in use (measured: a listener on :${busyPort}, limit: free)`);
-    expect(r.stderr).toContain(`reach 127.0.0.1:${busyPort}: open`);
     expect(r.stdout).toMatch(/disk free in .*: too small \(measured: \d+ MiB, limit: 1000000000 MiB\)/);
     expect(r.stdout).toMatch(/fdatasync p99 in .*: too slow \(measured: \d+\.\d{3} ms over 10 writes, limit: 0 ms\)/);
     // This machine may or may not be NTP-synchronised; either the check passes or it says why not.
@@ -130,7 +169,7 @@ describe('etcd-precheck cross-node comparison and report', () => {
     return applySetFact(compare('report.yml', "gather every node's failures"), { ...at('n1'), _etcd_precheck_count_failure: '' });
   }
 
-  const clean = { _etcd_precheck_probe: { stdout: '' }, _etcd_precheck_clock: { stdout: '' } };
+  const clean = { _etcd_precheck_listen: { stdout: '' }, _etcd_precheck_reach: { stdout: '' }, _etcd_precheck_probe: { stdout: '' }, _etcd_precheck_clock: { stdout: '' } };
 
   it('reports nothing for distinct hostnames in one region', () => {
     const out = runCompare({

@@ -73,8 +73,11 @@ describe('nginx-lb layer 4', () => {
       'worker_processes 4;', 'worker_rlimit_nofile 40000;', 'worker_connections 8192;',
       'include /etc/nginx/modules-enabled/*.conf;', 'upstream rancher_servers_80 {', 'upstream rancher_servers_443 {',
       'least_conn;', 'server 10.99.0.13:443 max_fails=3 fail_timeout=5s;', 'listen 443;',
-      'proxy_pass rancher_servers_80;',
+      'proxy_pass rancher_servers_80;', 'zone rancher_servers_80 64k;', 'zone rancher_servers_443 64k;',
+      'proxy_connect_timeout 3s;',
     ]) expect(text).toContain(line);
+    // one connect timeout per server, one zone per upstream
+    expect(directives(text).match(/proxy_connect_timeout 3s;/g)).toHaveLength(2);
     expect(directives(text)).not.toMatch(/\bhttp\s*\{|conf\.d|sites-enabled|location|proxy_set_header/);
   });
 
@@ -105,8 +108,20 @@ describe('nginx-lb layer 7', () => {
       'proxy_set_header Upgrade $http_upgrade;', 'proxy_set_header Connection $connection_upgrade;',
       'proxy_read_timeout 1800s;', 'proxy_send_timeout 1800s;', 'proxy_connect_timeout 30s;',
       'proxy_buffering off;', 'return 301 https://$host$request_uri;', 'default Upgrade;', "''      close;",
+      'zone rancher 64k;',
     ]) expect(text).toContain(line);
     expect(directives(text)).not.toMatch(/stream\s*\{|conf\.d|sites-enabled/);
+  });
+
+  it('refuses other host names: a default_server on 80 and 443 rejects the TLS handshake and answers 444', () => {
+    const servers = directives(text).split(/\n\s*server \{/).slice(1);
+    const fallback = servers.find((b) => b.includes('default_server'));
+    expect(fallback).toBeDefined();
+    for (const line of ['listen 80 default_server;', 'listen 443 ssl http2 default_server;', 'ssl_reject_handshake on;', 'return 444;']) {
+      expect(fallback).toContain(line);
+    }
+    expect(fallback).not.toContain('proxy_pass');
+    expect(servers.filter((b) => b.includes('proxy_pass')).every((b) => b.includes(`server_name ${String(vars.nginx_lb_server_name)};`))).toBe(true);
   });
 
   it('passes a real nginx -t', () => {

@@ -69,6 +69,30 @@ describe('proxy-env files', () => {
     ]);
   });
 
+  it('the docker drop-in escapes systemd specifiers (a percent-encoded password), the other files keep the URL', () => {
+    const secret = 'http://user:p%40ss%25w@10.99.0.1:3128';
+    const v = proxyVars({ proxy_env_http_proxy: secret });
+    const dropIn = renderTemplate('proxy-env', 'docker-http-proxy.conf.hbs', v);
+    expect(dropIn).toContain('Environment="HTTP_PROXY=http://user:p%%40ss%%25w@10.99.0.1:3128"');
+    expect(dropIn).toContain('Environment="HTTPS_PROXY=http://user:p%%40ss%%25w@10.99.0.1:3128"');
+    expect(renderTemplate('proxy-env', 'apt-proxy.hbs', v)).toContain(`Acquire::http::Proxy "${secret}";`);
+  });
+
+  it('hides the tasks that carry the proxy URL when it holds credentials, and only then', () => {
+    const decide = roleTask('proxy-env', 'present.yml', 'decide whether the proxy URLs hold credentials');
+    const base = { ...roleDefaults('proxy-env'), ...labInventory('node1') };
+    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: proxy })._proxy_env_secret).toBe('false');
+    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: 'http://u:p@h:1' })._proxy_env_secret).toBe('true');
+    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: proxy, proxy_env_https_proxy: 'http://u:p@h:1' })._proxy_env_secret).toBe('true');
+    for (const name of ['proxy variables in /etc/environment (PAM reads KEY="value" lines)', 'apt proxy file', 'docker daemon proxy drop-in',
+      'proxy variables for K3s', 'proxy variables for RKE2', 'choose the HTTPS proxy and gather NO_PROXY entries', "read the docker unit's environment"]) {
+      expect(roleTask('proxy-env', 'present.yml', name).no_log, name).toBe('{{ _proxy_env_secret }}');
+    }
+    for (const name of ['remove the proxy variables from /etc/environment', 'remove the proxy variables for K3s', 'remove the proxy variables for RKE2']) {
+      expect(roleTask('proxy-env', 'absent.yml', name).no_log, name).toBe(true);
+    }
+  });
+
   it('state absent removes every key and file that state present writes', () => {
     const present = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'];
     const absentEnv = roleTask('proxy-env', 'absent.yml', 'remove the proxy variables from /etc/environment');

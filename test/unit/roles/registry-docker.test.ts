@@ -41,9 +41,26 @@ describe('registry-mirror -> docker daemon.json', () => {
     [['http://r:5000/v2'], [], "mirror 'http://r:5000/v2'"],
     [['r:5000'], [], "mirror 'r:5000'"],
     [[], ['http://r:5000'], "insecure registry 'http://r:5000'"],
+    [[], ['10.0.0.0/8/1'], "insecure registry '10.0.0.0/8/1'"],
+    [[], ['r:5000/path'], "insecure registry 'r:5000/path'"],
   ])('refuses mirrors %j / insecure %j', (mirrors, insecure, message) => {
     const facts = mirrorVars({ registry_mirror_docker_mirrors: mirrors, registry_mirror_docker_insecure: insecure });
     expect(facts._registry_mirror_bad).toContain(message);
+  });
+
+  it('accepts insecure registries as HOST, HOST:PORT and CIDR (IPv4 and IPv6), as docker does', () => {
+    const insecure = ['r', 'r.example.com:5000', '10.99.0.1:5000', '10.0.0.0/8', '192.168.0.0/16', 'fd00::/8'];
+    const facts = mirrorVars({ registry_mirror_docker_insecure: insecure });
+    expect(facts._registry_mirror_bad).toBe('');
+    expect(facts.docker_daemon_config_registry).toMatchObject({ 'insecure-registries': insecure });
+  });
+
+  it('accepts a CA entry with HOST:PORT and a PEM text, and refuses others naming the entry', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMII=\n-----END CERTIFICATE-----\n';
+    expect(mirrorVars({ registry_mirror_docker_cas: [{ registry: 'r.example.com:5000', ca: pem }] })._registry_mirror_bad).toBe('');
+    const bad = String(mirrorVars({ registry_mirror_docker_cas: [{ registry: 'https://r:5000', ca: pem }, { registry: 'r:5000', ca: '/path/ca.crt' }] })._registry_mirror_bad);
+    expect(bad).toContain("CA entry 'https://r:5000' (expected registry: HOST:PORT)");
+    expect(bad).toContain("CA entry 'r:5000' (expected ca: a PEM certificate)");
   });
 });
 

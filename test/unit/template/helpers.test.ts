@@ -15,7 +15,7 @@ describe('helper reference', () => {
   it('documents every registered helper', () => {
     const documented = new Set(filters.flatMap((f) => [f.name, ...(f.aliases ?? [])]));
     const builtin = ['if', 'unless', 'each', 'with', 'lookup', 'log', 'helperMissing', 'blockHelperMissing'];
-    const registered = Object.keys(handlebars.helpers).filter((n) => !n.startsWith('__') && !builtin.includes(n));
+    const registered = Object.keys(handlebars().helpers).filter((n) => !n.startsWith('__') && !builtin.includes(n));
     expect(registered.filter((n) => !documented.has(n))).toEqual([]);
     expect(registered.length).toBe(documented.size);
   });

@@ -24,7 +24,7 @@ const cases: [string, unknown][] = [
   ['{{ app.env.LANG }}', 'C'],
   ['{{ nodes.[1] }}', 'b'],
   ['{{ app }}', { name: 'web', env: { LANG: 'C' } }],
-  ['list: {{ nodes }}', 'list: ["a","b"]'],
+  ['list: {{ nodes }}', "list: ['a', 'b']"],
   ['x{{proxy_host}}y', 'xy'],
   ['{{to_json app.env}}', '{"LANG":"C"}'],
   ['{{default proxy "none"}}', 'none'],
@@ -79,7 +79,7 @@ describe('render', () => {
 
   it('renderString always returns text', () => {
     expect(renderString('{{ port }}', vars)).toBe('8080');
-    expect(renderString('{{ nodes }}', vars)).toBe('["a","b"]');
+    expect(renderString('{{ nodes }}', vars)).toBe("['a', 'b']");
   });
 
   it('renderDeep renders inside lists and mappings, keys too, and leaves other values alone', () => {

@@ -1,0 +1,76 @@
+import type { HostResult, Reporter, RunEvent } from '../executor/events';
+
+/** What drift found on one host. */
+export interface HostDrift {
+  /**
+   * in-sync: nothing would change; drifted: some task would change; unknown: nothing predicted to change, but some
+   * task's outcome cannot be known in check mode; failed/unreachable: the check could not finish.
+   */
+  state: 'in-sync' | 'drifted' | 'unknown' | 'failed' | 'unreachable';
+  /** The tasks that would change, with what they would do. */
+  pending: { task: string; msg?: string }[];
+  /** The tasks whose outcome cannot be predicted, with why. */
+  unknown: { task: string; msg?: string }[];
+  /** Why the check could not finish on this host. */
+  error?: string;
+}
+
+/** Collects the per-host drift of a check run and prints a summary at the end; passes every event to `inner` too. */
+export class DriftReporter implements Reporter {
+  readonly hosts = new Map<string, HostDrift>();
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly json: boolean,
+    private readonly inner?: Reporter,
+  ) {}
+
+  event(e: RunEvent): void {
+    this.inner?.event(e);
+    if (e.type === 'host_result') this.record(e.task, e.result);
+    if (e.type === 'recap') {
+      for (const h of Object.keys(e.stats)) this.of(h);
+      this.write(this.json ? `${JSON.stringify({ type: 'drift', hosts: Object.fromEntries(this.hosts) })}\n` : this.summary());
+    }
+  }
+
+  private of(host: string): HostDrift {
+    let d = this.hosts.get(host);
+    if (!d) this.hosts.set(host, (d = { state: 'in-sync', pending: [], unknown: [] }));
+    return d;
+  }
+
+  private record(task: string, r: HostResult): void {
+    const d = this.of(r.host);
+    if (r.status === 'unreachable') Object.assign(d, { state: 'unreachable', error: r.msg });
+    else if (r.status === 'failed' && !r.ignored) Object.assign(d, { state: 'failed', error: `${task}: ${r.msg ?? 'failed'}` });
+    else if (r.status === 'changed') {
+      d.pending.push({ task, msg: r.msg });
+      if (d.state === 'in-sync' || d.state === 'unknown') d.state = 'drifted';
+    } else if (r.status === 'unknown') {
+      d.unknown.push({ task, msg: r.msg });
+      if (d.state === 'in-sync') d.state = 'unknown';
+    }
+  }
+
+  /** One line per host, then the pending changes of drifted hosts. */
+  summary(): string {
+    const width = Math.max(0, ...[...this.hosts.keys()].map((h) => h.length));
+    const out = ['', 'DRIFT'];
+    for (const [host, d] of this.hosts) {
+      const n = d.pending.length;
+      const u = d.unknown.length ? `${d.state === 'unknown' ? '' : ', '}${d.unknown.length} unknown` : '';
+      const head = d.state === 'in-sync' ? 'in sync'
+        : d.state === 'drifted' ? `drifted: ${n} change${n === 1 ? '' : 's'} pending${u}`
+          : d.state === 'unknown' ? `unknown: nothing predicted to change, ${u}` : `${d.state}: ${d.error ?? ''}`;
+      out.push(`${host.padEnd(width)} : ${head}`);
+      for (const p of d.pending) out.push(`${' '.repeat(width)}   - ${p.task}${p.msg ? ` (${p.msg})` : ''}`);
+      for (const p of d.unknown) out.push(`${' '.repeat(width)}   ? ${p.task}${p.msg ? ` (${p.msg})` : ''}`);
+    }
+    return `${out.join('\n')}\n`;
+  }
+
+  async close(): Promise<void> {
+    await this.inner?.close();
+  }
+}

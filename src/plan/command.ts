@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { EXIT } from '../cli/exit-codes';
+import { parseExtraVars } from '../cli/extra-vars';
+import { askSecret } from '../cli/prompt';
+import { JsonReporter } from '../output/json';
+import { PlainReporter } from '../output/plain';
+import { applyPlan } from './apply';
+import { readPlan } from './file';
+import { showPlan } from './show';
+
+const collect = (value: string, prev: string[]) => [...prev, value];
+
+/** `tsrun apply PLAN` and `tsrun plan show PLAN`. */
+export function registerPlanCommands(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('apply')
+    .description(`Apply a plan saved by --check --plan: exit ${EXIT.PLAN_DRIFT} when hosts were refused, ${EXIT.PLAN_STALE} when the plan is stale`)
+    .argument('<plan>', 'plan file')
+    .option('-e, --extra-vars <vars>', 'the same extra variables the plan was made with (a plan stores only their fingerprint)', collect, [])
+    .option('-f, --forks <n>', 'hosts to run in parallel', (v) => parseInt(v, 10), 50)
+    .option('-D, --diff', 'show differences in files and attributes')
+    .option('--json', 'one JSON object per event on stdout')
+    .option('-v, --verbose', 'more output (repeat for more)', (_v, prev: number) => prev + 1, 0)
+    .option('--host-key-checking <mode>', 'strict | accept-new | off')
+    .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
+    .option('-k, --ask-pass', 'ask for the SSH password')
+    .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
+    .action(async (file: string, o) => {
+      const write = (t: string) => process.stdout.write(t);
+      const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
+      const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+      setExit(await applyPlan(file, {
+        forks: Math.max(1, o.forks || 1),
+        extraVars: parseExtraVars(o.extraVars),
+        verbosity: o.verbose,
+        diff: Boolean(o.diff),
+        reporter: o.json ? new JsonReporter(write) : new PlainReporter(write, o.verbose),
+        write: o.json ? (t) => process.stderr.write(t) : write,
+        connection: {
+          hostKeyChecking: o.hostKeyChecking, sshConfigFile: o.sshConfig, askPass, becomePassword,
+          askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
+        },
+      }));
+    });
+  program
+    .command('plan')
+    .description('Saved plans')
+    .command('show')
+    .description('Print a saved plan readably, with its diffs')
+    .argument('<plan>', 'plan file')
+    .option('--all', 'list tasks that change nothing too')
+    .action((file: string, o: { all?: boolean }) => {
+      process.stdout.write(showPlan(readPlan(file), file, Boolean(o.all)));
+    });
+}

@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { HostResult, RunEvent } from '../../../src/executor/events';
+import { runPlaybook } from '../../../src/executor/playbook';
+
+const dir = mkdtempSync(join(tmpdir(), 'tsrun-no-log-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs one task on the controller (connection: local) and returns its host result. */
+async function runTask(task: string): Promise<HostResult> {
+  writeFileSync(join(dir, 'inventory.ini'), 'h ansible_connection=local\n');
+  writeFileSync(join(dir, 'play.yml'), `- hosts: h\n  gather_facts: false\n  tasks:\n${task}`);
+  const events: RunEvent[] = [];
+  await runPlaybook(join(dir, 'play.yml'), {
+    inventory: [join(dir, 'inventory.ini')], check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0,
+    reporter: { event: (e) => events.push(e), close: async () => undefined }, connection: {},
+  });
+  const r = events.find((e) => e.type === 'host_result');
+  if (r?.type !== 'host_result') throw new Error(JSON.stringify(events));
+  return r.result;
+}
+
+describe('a templated no_log', () => {
+  it('naming a variable that only exists when the task runs: a skipped task is skipped, as in Ansible', async () => {
+    const r = await runTask('    - {debug: {msg: x}, no_log: "{{ not_yet }}", when: false}\n');
+    expect(r.status).toBe('skipped');
+  });
+
+  it('that cannot be templated fails a task that runs, naming the variable', async () => {
+    const r = await runTask('    - {debug: {msg: x}, no_log: "{{ not_yet }}"}\n');
+    expect(r.status).toBe('failed');
+    expect(r.msg).toContain('not_yet');
+  });
+});
