@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { mirrorsIn } from '../../../src/lab/base';
-import { renderInventory, renderKnownHosts } from '../../../src/lab/inventory';
+import { renderEtcHosts, renderInventory, renderKnownHosts } from '../../../src/lab/inventory';
 import type { LabInfo } from '../../../src/lab/state';
 
 describe('lab: mirror from apt sources', () => {
@@ -44,7 +44,15 @@ describe('lab: inventory', () => {
       ansible_ssh_common_args: '-o UserKnownHostsFile=/l/x/known_hosts -o StrictHostKeyChecking=yes',
       lab_proxy: 'http://10.213.7.1:3128',
       lab_registry: '10.213.7.1:5000',
+      lab_rancher_fqdn: 'rancher.lab.test',
     });
+  });
+
+  it("maps Rancher's host name to the first balancer in every host's /etc/hosts (the lab's DNS record)", () => {
+    const text = renderEtcHosts(info.bridgeAddress, info.hosts);
+    expect(text.split('\n')).toContain('10.213.7.201\trancher.lab.test');
+    expect(text.split('\n')).toContain('10.213.7.11\tnode1');
+    expect(renderEtcHosts(info.bridgeAddress, [info.hosts[0]])).not.toContain('rancher.lab.test');
   });
 
   it('pins each host key under the host name and address, without the key comment', () => {

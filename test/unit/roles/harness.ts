@@ -7,8 +7,8 @@ import { engine } from './engine';
 /** Repository root (the worktree holding roles/ and playbooks/). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The five shipped roles. */
-export const ROLES = ['proxy-env', 'docker', 'registry-mirror', 'nginx-lb', 'etcd-precheck'] as const;
+/** The shipped roles. */
+export const ROLES = ['proxy-env', 'docker', 'registry-mirror', 'nginx-lb', 'etcd-precheck', 'node-precheck', 'rke-config', 'private-registry', 'k3s-datastore'] as const;
 
 /** Variables as the runner would pass them to a template. */
 export type Vars = Record<string, unknown>;

@@ -19,6 +19,10 @@ const SAMPLES: Record<string, { host: string; vars: Vars }> = {
   },
   'nginx-lb': { host: 'lb1', vars: {} },
   'etcd-precheck': { host: 'node1', vars: {} },
+  'node-precheck': { host: 'node1', vars: {} },
+  'rke-config': { host: 'node1', vars: {} },
+  'private-registry': { host: 'lb1', vars: { private_registry_users: [{ name: 'u', password: 'p' }] } },
+  'k3s-datastore': { host: 'lb1', vars: { k3s_datastore_password: 'Fake-pass-123' } },
 };
 
 describe.each(ROLES)(`role %s renders every task on a sample host (${engine.name})`, (role) => {

@@ -135,7 +135,7 @@ describe('cross-role contract', () => {
   });
 
   it('the playbooks read only lab variables, play variables and role variables', () => {
-    const known = new Set([...RUNNER_NAMES, 'lab_proxy', 'lab_registry', ...ROLES.flatMap((r) => Object.keys(roleDefaults(r)))]);
+    const known = new Set([...RUNNER_NAMES, 'lab_proxy', 'lab_registry', 'lab_rancher_fqdn', ...ROLES.flatMap((r) => Object.keys(roleDefaults(r)))]);
     for (const file of walk(join(ROOT, 'playbooks'))) {
       for (const play of loadYaml(file) as Vars[]) {
         Object.keys((play.vars as Vars | undefined) ?? {}).forEach((k) => known.add(k));

@@ -13,7 +13,7 @@ export interface RoleTask {
 export const KEYWORDS = new Set([
   'name', 'when', 'register', 'loop', 'loop_control', 'notify', 'listen', 'changed_when', 'failed_when', 'check_mode', 'no_log',
   'diff', 'become', 'tags', 'run_once', 'delegate_to', 'until', 'retries', 'delay', 'args', 'environment',
-  'ignore_errors', 'vars', 'block', 'rescue', 'always',
+  'ignore_errors', 'vars', 'block', 'rescue', 'always', 'loop_control',
 ]);
 
 /** Keys of a task whose values are expressions without braces. */
@@ -60,7 +60,8 @@ const HELPERS = new Set([
   'default', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'b64encode', 'indent', 'lower', 'upper',
   'trim', 'replace', 'split', 'first', 'last', 'length', 'unique', 'sort', 'keys', 'values', 'map_attr', 'eq', 'ne',
   'lt', 'gt', 'and', 'or', 'not', 'contains', 'bool', 'int', 'string', 'ternary', 'concat', 'merge', 'range',
-  'mandatory', 'lookup', 'regex_search', 'regex_replace', 'if', 'else', 'unless', 'each', 'with', 'this', 'true', 'false', 'null',
+  'mandatory', 'defined', 'lookup', 'quote', 'list', 'in', 'dirname', 'regex_search', 'regex_replace', 'if', 'else',
+  'unless', 'each', 'with', 'this', 'true', 'false', 'null',
 ]);
 const EXPRESSION_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'defined', 'changed', 'true', 'false', 'none']);
 
