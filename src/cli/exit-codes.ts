@@ -13,6 +13,8 @@ export const EXIT = {
   BAD_INPUT: 4,
   /** Bad command line. */
   USAGE: 5,
+  /** Stopped by SIGINT or SIGTERM (128 + 2, as a shell reports it). */
+  INTERRUPTED: 130,
 } as const;
 
 /** The exit code for an error that stopped the run. */

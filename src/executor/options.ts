@@ -1,4 +1,5 @@
 import type { SshParamOptions } from '../connection/params';
+import type { Secrets } from '../core/secrets';
 import type { Reporter } from './events';
 
 /** What the command line asks of a run. */
@@ -15,4 +16,8 @@ export interface RunOptions {
   reporter: Reporter;
   /** Connection settings passed to the SSH layer. */
   connection: SshParamOptions;
+  /** Aborted by the first SIGINT/SIGTERM: nothing new starts, running commands are stopped. */
+  abort?: AbortSignal;
+  /** Where secret values are registered for masking (default: the process's). */
+  secrets?: Secrets;
 }

@@ -17,6 +17,7 @@ import { flushHandlers } from './handlers';
 /** Runs a task list on hosts, task by task (Ansible's linear strategy): every host finishes a task before the next. */
 export async function runTasks(pc: PlayContext, tasks: TaskDef[], hosts: HostRun[], parent: Inherited): Promise<void> {
   for (const task of tasks) {
+    if (pc.opts.abort?.aborted) return;
     const active = hosts.filter((h) => h.active);
     if (active.length === 0) return;
     if (task.kind === 'block') {
@@ -34,6 +35,7 @@ export async function runTasks(pc: PlayContext, tasks: TaskDef[], hosts: HostRun
 /** Runs one task on hosts in parallel, up to --forks, and reports each result. */
 export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited, handler = false): Promise<HostResult[]> {
   const tags = inh.tags;
+  if (pc.opts.abort?.aborted) return [];
   if (!handler && !selectedByTags(tags, pc.opts.tags, pc.opts.skipTags)) return [];
   const withWhen = { ...inh, when: [...inh.when, ...(task.kw.when ?? [])] };
   const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name });
@@ -41,7 +43,9 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
   const title = displayName(pc, task, hosts[0], inh);
   pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}` });
   const limit = pLimit(pc.opts.forks);
-  const results = await Promise.all(targets.map((h) => limit(() => runTaskOnHost(pc, task, h, withWhen))));
+  // hosts still waiting for a fork when an interrupt comes are not started
+  const started = await Promise.all(targets.map((h) => limit(async () => (pc.opts.abort?.aborted ? undefined : runTaskOnHost(pc, task, h, withWhen)))));
+  const results = started.filter((r): r is HostResult => r !== undefined);
   if (runOnce && task.kw.register) {
     // run_once: every host sees the one result
     for (const h of hosts) h.hostFacts[task.kw.register] = hosts[0].hostFacts[task.kw.register];
