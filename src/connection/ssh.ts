@@ -28,6 +28,8 @@ export class SshConnection implements Connection {
   private dropped = false;
   private reopened = false;
   private closed = false;
+  /** Set by an interrupt: no new command starts. */
+  private interrupted = false;
   private readonly limit = pLimit(MAX_CHANNELS);
   /** Rejects when the current client closes, so no wait on a channel, an SFTP request or the shell outlives it. */
   private lost?: Promise<never>;
@@ -87,6 +89,7 @@ export class SshConnection implements Connection {
   }
 
   private async run(command: string, opts: ExecOptions): Promise<RawResult> {
+    if (this.interrupted) throw new Error(`${this.host}: interrupted; not started`);
     const become = this.become(opts.become);
     const env = Object.entries(opts.env ?? {})
       .map(([k, v]) => {
@@ -101,6 +104,7 @@ export class SshConnection implements Connection {
     const onGroup = (pgid: number, running: boolean) => (running ? this.groups.set(pgid, become) : this.groups.delete(pgid));
     const channel = async () => this.guard(runChannel(await this.client(), { command: channelCommand(inv.command), stdin: inv.stdin, timeoutMs: opts.timeoutMs, killer, onGroup }));
     const r = await this.limit(async () => {
+      if (this.interrupted) throw new Error(`${this.host}: interrupted; not started`);
       // the common case (no stdin, no timeout) goes to the persistent shell; the rest, and anything that
       // arrives while the shell is busy, gets an exec channel of its own
       const shell = opts.stdin === undefined && !opts.timeoutMs ? await this.idleShell() : undefined;
@@ -120,7 +124,10 @@ export class SshConnection implements Connection {
         this.dropped = true;
         return channel();
       }
+    }).catch((err: unknown) => {
+      throw this.interrupted ? new Error(`${this.host}: interrupted; the command was stopped`) : err;
     });
+    if (this.interrupted) throw new Error(`${this.host}: interrupted; the command was stopped`);
     if (r.lost) {
       this.dropped = true;
       throw new UnreachableError(`${this.host}: the connection to ${describeTarget(this.params)} was lost while a command ran; it may not have finished`);
@@ -215,9 +222,13 @@ export class SshConnection implements Connection {
    * they run as) and removes this run's temporary files, within a few seconds; a lost host is skipped.
    */
   async interrupt(): Promise<void> {
+    this.interrupted = true;
     if (!this.current || this.dropped || this.closed) return;
-    const client = await this.current.then((c) => c.client, () => undefined);
-    if (!client) return;
+    const opened = await this.current.catch(() => undefined);
+    if (!opened) return;
+    const client = opened.client;
+    // an SFTP upload has no process on the host to kill: end the session so that it stops writing
+    void this.sftp?.then((s) => s.end(), () => undefined);
     const shell = await this.shell?.catch(() => undefined);
     const groups = new Map(this.groups);
     if (shell?.pgid && this.shellBecome !== null) groups.set(shell.pgid, this.shellBecome);
@@ -239,6 +250,9 @@ export class SshConnection implements Connection {
       return runChannel(client, { command: inv.command, stdin: inv.stdin, timeoutMs: INTERRUPT_MS }).catch(() => undefined);
     });
     await Promise.race([Promise.all(runs), new Promise((res) => setTimeout(res, INTERRUPT_MS).unref())]);
+    // every channel still open closes with the connection: a command reading its stdin (a write under sudo)
+    // sees it end, fails its size check and removes its temporary file
+    opened.client.end();
   }
 
   async close(): Promise<void> {
