@@ -184,7 +184,7 @@ export class SshConnection implements Connection {
           if (err instanceof UnreachableError || this.dropped) throw this.lostDuring(dest, err);
           // SFTP says only "Failure" or "Permission denied": the shell's write below names the real cause
           // (No space left on device, Read-only file system...)
-          void this.sftpSession().then((s) => sftpUnlink(s, tmp)).catch(() => undefined);
+          await this.guard(this.sftpSession().then((s) => sftpUnlink(s, tmp))).catch(() => undefined);
         }
         if (uploaded) return await this.install(dest, installScript(dest, tmp, what, opts), undefined, become);
       }

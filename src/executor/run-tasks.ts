@@ -11,6 +11,7 @@ import type { HostRun } from './host';
 import { expand, holds, truthy } from './render';
 import { inherit, selectedByTags, type Inherited } from './scope';
 import { runTaskOnHost } from './task';
+import { registerTaskSecrets } from './secrets';
 
 import { flushHandlers } from './handlers';
 
@@ -40,6 +41,8 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
   const withWhen = { ...inh, when: [...inh.when, ...(task.kw.when ?? [])] };
   const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name });
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  // a title may show a secret variable: register the task's secrets before it is printed
+  registerTaskSecrets(pc, task, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name, location: task.loc });
   const title = displayName(pc, task, hosts[0], inh);
   pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}` });
   const limit = pLimit(pc.opts.forks);

@@ -86,7 +86,17 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
   } catch (err) {
     if (err instanceof UnreachableError) return done('unreachable', { unreachable: true, msg: err.message }, { msg: err.message });
     const msg = err instanceof TsrunError ? formatError(err) : err instanceof Error ? err.message : String(err);
-    return done('failed', { failed: true, msg: noLog ? CENSORED : msg }, { msg: noLog ? CENSORED : msg });
+    // a write or command that failed on the host (not bad input) is a task failure that ignore_errors covers
+    const ignored = !(err instanceof TsrunError) && inh.ignore_errors !== undefined && ignores(inh.ignore_errors, base, where);
+    return done('failed', { failed: true, msg: noLog ? CENSORED : msg }, { msg: noLog ? CENSORED : msg, ignored: ignored || undefined });
+  }
+}
+
+function ignores(value: unknown, vars: Record<string, unknown>, where: Where): boolean {
+  try {
+    return truthy(value, vars, where);
+  } catch {
+    return false;
   }
 }
 
