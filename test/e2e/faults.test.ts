@@ -40,7 +40,7 @@ describe('faults', () => {
     execa('node', [BIN, 'playbook', '-i', lab.inventoryPath, ...args], { reject: false, timeout: 600_000, ...extra });
 
   beforeAll(async () => {
-    const data = randomBytes(60_000_000);
+    const data = randomBytes(30_000_000);
     writeFileSync(big, data);
     bigSum = sha(data);
     writeFileSync(copyPlay, `- hosts: nodes\n  gather_facts: no\n  tasks:\n    - copy: { src: ${big}, dest: /opt/big.bin, mode: '0644' }\n      become: true\n`);
@@ -82,7 +82,7 @@ describe('faults', () => {
     const again = await tsrun([copyPlay, '-e', 'ansible_user=nopass']);
     expect(again.exitCode).toBe(0);
     for (const e of await evidence()) expect(e).toEqual({ host: e.host, sum: bigSum, temps: '' });
-  });
+  }, 900_000);
 
   it('SIGKILL of the controller: every target is old or whole, and the hosts remove the temporary files', async () => {
     for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
@@ -91,7 +91,7 @@ describe('faults', () => {
     await run;
     await until('no temporary file left on any node', async () => (await evidence()).every((e) => e.temps === ''), 60);
     for (const e of await evidence()) expect([OLD, bigSum]).toContain(e.sum);
-  });
+  }, 900_000);
 
   it('link down mid-transfer: that host is UNREACHABLE within --timeout, the others finish, exit 3', async () => {
     for (const h of nodes) await on(h, 'printf old > /opt/big.bin');

@@ -38,7 +38,7 @@ describe('secrets are masked by value everywhere', () => {
 
   beforeAll(async () => {
     for (const h of nodes) {
-      await on(h, `useradd -m ${user} && echo '${user} ALL=(ALL) ALL' > /etc/sudoers.d/${user} && mkdir -p /etc/tsrun-secret-test`);
+      await on(h, `useradd -m ${user} && echo '${user} ALL=(ALL) ALL' > /etc/sudoers.d/${user} && mkdir -p /etc/tsrun-secret-test && chown ${user} /etc/tsrun-secret-test`);
       await on(h, 'chpasswd', `${user}:${s.become}\n`);
     }
     writeFileSync(join(dir, 'play.yml'), `
@@ -92,8 +92,8 @@ describe('secrets are masked by value everywhere', () => {
       })();
       const r = await p.finally(() => (sampling = false));
       await sampler;
-      expect(r.exitCode).toBe(0);
       outputs.push(r.stdout, r.stderr);
+      expect(r.exitCode, r.stdout).toBe(0);
       expect(r.stdout).toContain('********');
     }
     // the runs really carried the secrets to the hosts
