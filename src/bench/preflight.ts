@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { execa } from 'execa';
 import { TsrunError } from '../core/errors';
+import { packagesFor } from '../core/requirements';
 import { BASE_DIR, ensureBase } from '../lab/base';
 import { sh, sleep, type Log } from '../lab/sys';
 
@@ -26,10 +27,10 @@ async function aptInstall(log: Log, root: string | undefined, pkgs: string[]): P
   await run(['install', '-y', '-qq', '--no-install-recommends', ...pkgs]);
 }
 
-/** Installs the controller's side of the comparison when missing: Debian's ansible-core and the OpenSSH client. */
+/** Installs the controller's side of the comparison when missing: the `bench` lines of bin/packages.txt. */
 export async function ensureAnsible(log: Log): Promise<void> {
   const need: string[] = [];
-  for (const pkg of ['ansible-core', 'openssh-client']) if (!(await installed(pkg))) need.push(pkg);
+  for (const pkg of packagesFor('bench')) if (!(await installed(pkg))) need.push(pkg);
   if (need.length) await aptInstall(log, undefined, need);
 }
 

@@ -8,7 +8,7 @@ import { sh, sleep, unmountUnder, type Log } from './sys';
 export const BASE_DIR = '/var/cache/tsrun/base-bookworm';
 /** Bumped when the customisation below changes, so a cached base is brought up to date. */
 const BASE_VERSION = '3';
-const MARKER = '.tsrun-base';
+export const MARKER = '.tsrun-base';
 const INCLUDE = 'openssh-server,sudo,iproute2,procps,ca-certificates,systemd,systemd-sysv,dbus,curl';
 /** A lock older than this belongs to a build that died. */
 const LOCK_STALE_MS = 10 * 60_000;
@@ -66,9 +66,28 @@ apt-get clean
 echo ${BASE_VERSION} > /${MARKER}
 `;
 
+/** A cached debootstrap root: where it lives, what goes in, and the shell that finishes it (run inside, once). */
+export interface RootSpec {
+  dir: string;
+  /** `--include` packages; none for a bare minbase. */
+  include?: string;
+  /** Shell run in the root with chroot after debootstrap; it must end by writing `version` into /.tsrun-base. */
+  customise: string;
+  version: string;
+}
+
+/** The lab hosts' base: sshd with per-host keys and the lab's key file, test users, a blank machine-id. */
+const LAB_BASE: RootSpec = { dir: BASE_DIR, include: INCLUDE, customise: CUSTOMISE, version: BASE_VERSION };
+
 /** Builds the base root filesystem once (debootstrap, ~40 s) and brings a cached one up to date; returns its path. */
 export async function ensureBase(log: Log, dir = BASE_DIR): Promise<string> {
-  if (current(dir)) return dir;
+  return ensureRoot(log, { ...LAB_BASE, dir });
+}
+
+/** Builds a cached debootstrap root once, under a lock so that two builds never share a directory; returns its path. */
+export async function ensureRoot(log: Log, spec: RootSpec): Promise<string> {
+  const { dir } = spec;
+  if (current(spec)) return dir;
   // Two labs coming up at once on a fresh machine must not debootstrap into the same directory.
   const lock = `${dir}.lock`;
   mkdirSync(dirname(dir), { recursive: true });
@@ -79,22 +98,23 @@ export async function ensureBase(log: Log, dir = BASE_DIR): Promise<string> {
     } catch {
       if (Date.now() - statSync(lock, { throwIfNoEntry: false })!.mtimeMs > LOCK_STALE_MS) rmSync(lock, { recursive: true, force: true });
       else await sleep(1000);
-      if (current(dir)) return dir;
+      if (current(spec)) return dir;
     }
   }
   try {
-    return await build(log, dir);
+    return await build(log, spec);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
 
-function current(dir: string): boolean {
-  const marker = join(dir, MARKER);
-  return existsSync(marker) && readFileSync(marker, 'utf8').trim() === BASE_VERSION;
+function current(spec: RootSpec): boolean {
+  const marker = join(spec.dir, MARKER);
+  return existsSync(marker) && readFileSync(marker, 'utf8').trim() === spec.version;
 }
 
-async function build(log: Log, dir: string): Promise<string> {
+async function build(log: Log, spec: RootSpec): Promise<string> {
+  const { dir } = spec;
   const marker = join(dir, MARKER);
   if (!existsSync(marker)) {
     const tmp = `${dir}.tmp`;
@@ -102,24 +122,25 @@ async function build(log: Log, dir: string): Promise<string> {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     const mirror = aptMirror();
-    log(`lab: building the base root filesystem with debootstrap from ${mirror} (once, about a minute)`);
-    const r = await execa('debootstrap', ['--variant=minbase', `--include=${INCLUDE}`, 'bookworm', tmp, mirror], { reject: false, all: true });
+    log(`lab: building ${dir} with debootstrap from ${mirror} (once, about a minute)`);
+    const include = spec.include ? [`--include=${spec.include}`] : [];
+    const r = await execa('debootstrap', ['--variant=minbase', ...include, 'bookworm', tmp, mirror], { reject: false, all: true });
     if (r.exitCode !== 0) {
       throw new TsrunError('INTERNAL', `lab: debootstrap failed: ${String(r.all).trim().split('\n').slice(-5).join('\n')}`, {
         expected: `the Debian mirror ${mirror} to be reachable from this machine`,
       });
     }
-    await customise(tmp);
+    await customise(tmp, spec.customise);
     renameSync(tmp, dir);
     return dir;
   }
-  log('lab: updating the cached base root filesystem');
-  await customise(dir);
+  log(`lab: updating the cached root filesystem ${dir}`);
+  await customise(dir, spec.customise);
   return dir;
 }
 
-async function customise(root: string): Promise<void> {
-  writeFileSync(join(root, 'tmp/tsrun-customise.sh'), CUSTOMISE);
+async function customise(root: string, script: string): Promise<void> {
+  writeFileSync(join(root, 'tmp/tsrun-customise.sh'), script);
   await sh('chroot', [root, '/bin/sh', '/tmp/tsrun-customise.sh']);
   rmSync(join(root, 'tmp/tsrun-customise.sh'));
 }

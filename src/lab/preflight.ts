@@ -1,10 +1,8 @@
 import { execa } from 'execa';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { TsrunError } from '../core/errors';
+import { packagesFor } from '../core/requirements';
 import type { Log } from './sys';
-
-/** Debian packages the lab needs on the controller (the machine running tsrun). */
-export const LAB_PACKAGES = ['debootstrap', 'systemd-container', 'iproute2', 'openssh-client', 'openssh-server', 'tinyproxy', 'docker-registry'];
 
 /** Fails with a clear message unless this is Linux and we are root: the lab makes namespaces, bridges and mounts. */
 export function requireRootLinux(): void {
@@ -23,7 +21,7 @@ export function requireRootLinux(): void {
 /** Installs the lab's Debian packages that are missing, without starting their system services. */
 export async function ensurePackages(log: Log): Promise<void> {
   const missing: string[] = [];
-  for (const pkg of LAB_PACKAGES) {
+  for (const pkg of packagesFor('lab')) {
     const r = await execa('dpkg-query', ['-W', '-f=${Status}', pkg], { reject: false });
     if (!String(r.stdout).includes('install ok installed')) missing.push(pkg);
   }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { labDown, labUp, type LabInfo } from '../../src/lab/index';
 import { BASE_DIR } from '../../src/lab/base';
@@ -19,6 +20,10 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const name = process.env.TSRUN_TEST_LAB ?? 'test';
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // Every e2e test needs the controller's packages: stop here, naming what is missing, rather than in a
+  // test's teardown or as a silent skip.
+  const preflight = await execa('sh', ['bin/setup.sh', '--check'], { reject: false, all: true });
+  if (preflight.exitCode !== 0) throw new Error(String(preflight.all));
   // A run that was killed may have left its lab behind, changed by its tests: start from a fresh one.
   await labDown(name, log);
   const cached = existsSync(BASE_DIR);

@@ -24,7 +24,7 @@ describe('become, serial, vars_files, extra vars, handlers, timeouts and failure
     writeFileSync(join(dir, 'inventory.yml'), `nodes:\n  vars: {ansible_user: nopass, ansible_ssh_private_key_file: ${lab.keyPath}, tsrun_known_hosts: ${lab.knownHostsPath}}\n  hosts:\n${hosts}\n`);
   });
   afterAll(async () => {
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
     for (const n of NODES) await onNode(n, `rm -f /root/tsrun-more-*${runId} /tmp/tsrun-more-*${runId}`);
   });
 

@@ -35,7 +35,7 @@ describe('SshConnection hosts and faults', () => {
 
   afterAll(async () => {
     await Promise.all([target?.stop(), bastion?.stop()]);
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const vars = (s: Sshd, knownHosts: string, extra: Record<string, unknown> = {}) => ({

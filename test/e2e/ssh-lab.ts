@@ -105,12 +105,20 @@ export function knownHostsLine(s: Sshd): string {
 
 /** Creates a throwaway local user with a password (and optionally a sudoers drop-in); returns its cleanup. */
 export function addUser(name: string, password: string, sudoers?: string): () => void {
-  execFileSync('useradd', ['-m', '-s', '/bin/sh', name]);
-  execFileSync('chpasswd', [], { input: `${name}:${password}\n` });
+  // Checked before anything is made, so a controller without sudo fails here, naming it, and leaves no user behind.
+  if (sudoers && !existsSync('/etc/sudoers.d')) throw new Error('sudo is not installed on the controller (/etc/sudoers.d is missing): run sh bin/setup.sh');
   const dropIn = `/etc/sudoers.d/${name}`;
-  if (sudoers) writeFileSync(dropIn, `${sudoers}\n`, { mode: 0o440 });
-  return () => {
+  const remove = () => {
     rmSync(dropIn, { force: true });
     execFileSync('userdel', ['-r', '-f', name], { stdio: 'ignore' });
   };
+  execFileSync('useradd', ['-m', '-s', '/bin/sh', name]);
+  try {
+    execFileSync('chpasswd', [], { input: `${name}:${password}\n` });
+    if (sudoers) writeFileSync(dropIn, `${sudoers}\n`, { mode: 0o440 });
+  } catch (e) {
+    remove();
+    throw e;
+  }
+  return remove;
 }

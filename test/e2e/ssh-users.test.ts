@@ -33,9 +33,10 @@ describe('SshConnection with passwords and become', () => {
   });
 
   afterAll(async () => {
+    // beforeAll may have stopped part-way (its error is the one reported): undo only what it made
     await sshd?.stop();
     for (const c of cleanups) c();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const open = (user: { name: string; password: string }, extra: Record<string, unknown> = {}) =>

@@ -35,7 +35,7 @@ describe('SshConnection against OpenSSH', () => {
 
   afterAll(async () => {
     await sshd?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
     if (savedAgent !== undefined) process.env.SSH_AUTH_SOCK = savedAgent;
   });
 
@@ -102,7 +102,7 @@ describe('SshConnection against OpenSSH', () => {
     beforeAll(async () => {
       conn = await SshConnection.open(sshParamsFromVars('web', vars({ ansible_ssh_private_key_file: keys.ed25519.key }), options));
     });
-    afterAll(() => conn.close());
+    afterAll(() => conn?.close());
 
     const execCases: { cmd: string; opts?: object; rc: number; stdout: string; stderr?: string }[] = [
       { cmd: 'echo out; echo err >&2; exit 3', rc: 3, stdout: 'out\n', stderr: 'err\n' },
