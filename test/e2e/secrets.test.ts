@@ -98,7 +98,7 @@ describe('secrets are masked by value everywhere', () => {
     }
     // the runs really carried the secrets to the hosts
     for (const h of nodes) {
-      expect(await on(h, 'cat /etc/tsrun-secret-test/env')).toBe(`proxy=http://u:${encoded}@proxy:3128\ntoken=${s.token}\n`);
+      expect(await on(h, 'cat /etc/tsrun-secret-test/env')).toBe(`proxy=http://u:${encoded}@proxy:3128\ntoken=${s.token}`);
       expect(await on(h, 'cat /etc/tsrun-secret-test/nolog')).toBe(s.noLog);
     }
     // the slow task was seen running, so the samples are worth something
