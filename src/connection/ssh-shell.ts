@@ -63,13 +63,13 @@ export class RemoteShell {
 
   private feed(stream: 'out' | 'err', data: Buffer): void {
     if (stream === 'out') this.out = Buffer.concat([this.out, data]);
-    if (stream === 'out' && this.pgid === undefined) {
+    else this.err = Buffer.concat([this.err, data]);
+    if (this.pgid === undefined) {
       const nl = this.out.indexOf(10);
       if (nl < 0) return;
       this.pgid = Number(this.out.subarray(0, nl).toString()) || 0;
       this.out = this.out.subarray(nl + 1);
     }
-    else this.err = Buffer.concat([this.err, data]);
     const p = this.pending;
     if (!p) return;
     const o = this.out.indexOf(p.outMark);
