@@ -39,7 +39,7 @@ export function registerAdhocCommand(program: Command, setExit: (code: number) =
       let code: number = EXIT.OK;
       try {
         const summary = await runPlays([play], process.cwd(), opts);
-        code = summary.failed ? EXIT.FAILED_HOSTS : summary.unreachable ? EXIT.UNREACHABLE : EXIT.OK;
+        code = summary.interrupted ? EXIT.INTERRUPTED : summary.failed ? EXIT.FAILED_HOSTS : summary.unreachable ? EXIT.UNREACHABLE : EXIT.OK;
       } finally {
         await opts.reporter.close();
       }

@@ -19,6 +19,8 @@ export const EXIT = {
   PLAN_DRIFT: 7,
   /** `tsrun apply`: the playbooks, roles, inventory or variables changed since the plan was made; nothing was applied. */
   PLAN_STALE: 8,
+  /** Stopped by SIGINT or SIGTERM (128 + 2, as a shell reports it). */
+  INTERRUPTED: 130,
 } as const;
 
 /** The exit code for an error that stopped the run. */

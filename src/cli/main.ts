@@ -3,6 +3,7 @@ import { formatError, TsrunError } from '../core/errors';
 import { ADHOC_FLAGS, registerAdhocCommand } from './adhoc';
 import { findConfigFile } from './config';
 import { handleInterrupts, quietOnBrokenPipe } from './terminal';
+import { runSecrets } from '../core/secrets';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { registerInventoryCommand } from './inventory';
 import { registerMergeCommand } from './merge';
@@ -42,10 +43,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     if (err instanceof TsrunError) {
-      process.stderr.write(`${formatError(err)}\n`);
+      process.stderr.write(`${runSecrets.mask(formatError(err))}\n`);
       return exitCodeFor(err.code);
     }
-    process.stderr.write(`ERROR! unexpected: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`${runSecrets.mask(`ERROR! unexpected: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)}\n`);
     return EXIT.ERROR;
   }
 }

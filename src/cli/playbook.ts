@@ -89,6 +89,10 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
         for (const { file, plays } of loaded) {
           const summary = await runPlays(plays, resolve(file, '..'), run);
           changed ||= Object.values(summary.stats).some((s) => s.changed > 0 || s.unknown > 0);
+          if (summary.interrupted) {
+            code = EXIT.INTERRUPTED;
+            break;
+          }
           if (summary.failed) code = EXIT.FAILED_HOSTS;
           else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;
           if (code !== EXIT.OK) break;

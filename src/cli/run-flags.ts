@@ -7,7 +7,9 @@ import { loadSettings, type Settings } from './config';
 import { parseExtraVars } from './extra-vars';
 import { askSecret } from './prompt';
 import { chooseReporter } from './reporter';
-import { setInterruptible } from './terminal';
+import { interruptSignal, setInterruptible } from './terminal';
+import { runSecrets } from '../core/secrets';
+import { MaskingReporter } from '../output/masked';
 
 export const collect = (value: string, prev: string[]) => [...prev, value];
 export const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -33,7 +35,7 @@ export function addRunFlags(cmd: Command): Command {
     .option('--become-user <name>', 'the user to become (default root)')
     .option('--private-key <file>', 'the SSH private key file (as ansible_ssh_private_key_file)')
     .option('-c, --connection <type>', 'ssh or local (as ansible_connection)')
-    .option('-T, --timeout <seconds>', 'SSH connection timeout in seconds (default 10)', positive('--timeout'))
+    .option('-T, --timeout <seconds>', 'bound on connecting and on noticing a host that stopped answering (default 30; as ansible_timeout)', positive('--timeout'))
     .option('--host-key-checking <mode>', "strict | accept-new | off (default: strict, or the host's own setting)")
     .option('--ssh-config <file>', 'OpenSSH client config to read (default ~/.ssh/config)')
     .option('-k, --ask-pass', 'ask for the SSH password')
@@ -88,10 +90,21 @@ export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skip
     ansible_timeout: o.timeout ?? settings.timeout,
     ansible_host_key_checking: settings.hostKeyChecking,
   }).filter(([, v]) => v !== undefined));
-  const reporter: Reporter = await chooseReporter({ json: o.json, verbosity: o.verbose, plain: extra.step });
+  // every channel goes through the mask: results, diffs, warnings, errors, the recap
+  const reporter: Reporter = new MaskingReporter(await chooseReporter({ json: o.json, verbosity: o.verbose, plain: extra.step }), runSecrets);
   setInterruptible(reporter);
   const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
   const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+  runSecrets.add(askPass);
+  runSecrets.add(becomePassword);
+  const warned = new Set<string>();
+  // once per host: a host key that is unknown or changed while checking is off
+  const onHostKeyWarning = (message: string) => {
+    const host = message.split(':')[0];
+    if (warned.has(host)) return;
+    warned.add(host);
+    reporter.event({ type: 'warning', message });
+  };
   return {
     settings,
     inventory: o.inventory.length ? o.inventory : (settings.inventory ?? ['/etc/ansible/hosts']),
@@ -104,11 +117,13 @@ export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skip
     extraVars: parseExtraVars(o.extraVars),
     verbosity: o.verbose,
     reporter,
+    abort: interruptSignal(),
+    secrets: runSecrets,
     hostDefaults,
     become: o.become ?? settings.become,
     becomeUser: o.becomeUser ?? settings.becomeUser,
     connection: {
-      hostKeyChecking: o.hostKeyChecking ? CHECKING[o.hostKeyChecking] : undefined, sshConfigFile: o.sshConfig, askPass, becomePassword,
+      hostKeyChecking: o.hostKeyChecking ? CHECKING[o.hostKeyChecking] : undefined, sshConfigFile: o.sshConfig, askPass, becomePassword, onHostKeyWarning,
       askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
     },
   };

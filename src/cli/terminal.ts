@@ -1,4 +1,5 @@
 import type { Reporter } from '../executor/events';
+import { EXIT } from './exit-codes';
 
 /**
  * The terminal side of a run's end. `tsrun ... | head`: once the reader is gone (EPIPE), output stops quietly
@@ -12,19 +13,38 @@ export function quietOnBrokenPipe(stream: NodeJS.WriteStream = process.stdout): 
 }
 
 let current: Reporter | undefined;
+let running: AbortController | undefined;
 
-/** The output that Ctrl-C reports through, while a run is on. */
+/** The output that an interrupt reports through, while a run is on. */
 export function setInterruptible(reporter: Reporter | undefined): void {
   current = reporter;
 }
 
-/** Ctrl-C is tsrun's, not listr2's: the recap so far, then exit 130 (128 + SIGINT), as a shell expects. */
+/** A run's abort signal: the first SIGINT/SIGTERM aborts it, and the run stops, cleans its hosts and reports. */
+export function interruptSignal(): AbortSignal {
+  running = new AbortController();
+  return running.signal;
+}
+
+/**
+ * Interrupts are tsrun's, not listr2's. The first SIGINT/SIGTERM aborts a run that is on (it starts nothing new,
+ * stops the hosts' commands, removes its temporary files, prints the recap and exits 130); with no run on, it
+ * prints the recap so far and exits 130 (128 + SIGINT, as a shell expects). A second signal exits at once.
+ */
 export function handleInterrupts(): void {
-  process.once('SIGINT', () => {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(EXIT.INTERRUPTED);
+    signalled = true;
+    process.stderr.write(`\n[ERROR]: User interrupted execution (${signal})\n`);
+    if (running) {
+      process.stderr.write('stopping the running commands and cleaning up; interrupt again to quit at once\n');
+      running.abort();
+      return;
+    }
     current?.interrupted?.();
-    process.stderr.write('\n[ERROR]: User interrupted execution\n');
-    // a second Ctrl-C ends at once
-    process.once('SIGINT', () => process.exit(130));
-    setImmediate(() => process.exit(130));
-  });
+    setImmediate(() => process.exit(EXIT.INTERRUPTED));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }

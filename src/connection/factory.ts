@@ -33,6 +33,11 @@ export class ConnectionPool {
     return conn;
   }
 
+  /** After an interrupt: every open connection stops its commands and removes its temporary files. */
+  async interruptAll(): Promise<void> {
+    await Promise.allSettled([...this.conns.values()].map((c) => c.interrupt?.()));
+  }
+
   /** Closes every connection; errors while closing are ignored since the run is over. */
   async closeAll(): Promise<void> {
     const all = [...this.conns.values()];

@@ -15,6 +15,8 @@ export interface SpawnOptions {
   /** Added to the controller's own environment, as Ansible's local connection does. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Told the process id (its group's too) once it runs, so an interrupt can kill the group. */
+  onStart?: (pid: number) => void;
 }
 
 /**
@@ -30,6 +32,7 @@ export function runLocal(script: string, opts: SpawnOptions = {}): Promise<Spawn
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    if (child.pid) opts.onStart?.(child.pid);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;

@@ -30,7 +30,13 @@ export interface SshParams {
   knownHostsFiles: string[];
   /** The host this connection tunnels through, if any. */
   jump?: SshParams;
+  /** Bound on opening a connection: TCP, the SSH handshake and authentication. */
   connectTimeoutMs: number;
+  /** A keepalive every this often; `keepaliveCountMax` unanswered in a row mark the host unreachable. */
+  keepaliveIntervalMs: number;
+  keepaliveCountMax: number;
+  /** Told once per connection about a host key accepted only because checking is off (unknown or changed). */
+  onHostKeyWarning?: (message: string) => void;
   /** Default sudo password for tasks with become and no password of their own. */
   becomePassword?: string;
 }
@@ -44,7 +50,14 @@ export interface SshParamOptions {
   askPass?: string;
   becomePassword?: string;
   askPassphrase?: (keyFile: string) => Promise<string>;
+  /** --timeout: seconds, for hosts without ansible_ssh_timeout / ansible_timeout of their own. */
+  timeout?: number;
+  /** Where warnings about host keys go (the run's reporter). */
+  onHostKeyWarning?: (message: string) => void;
 }
+
+/** The default bound (seconds) on connecting and on noticing a host that stopped answering. */
+export const DEFAULT_TIMEOUT_S = 30;
 
 type Vars = Record<string, unknown>;
 
@@ -69,10 +82,14 @@ function toPort(value: string | undefined, where: string): number | undefined {
   return n;
 }
 
+/**
+ * A host's own setting (a variable or StrictHostKeyChecking): "no" accepts unknown keys but, unlike
+ * `--host-key-checking off`, never a changed one.
+ */
 function checkingFrom(value: string | boolean | undefined): HostKeyChecking | undefined {
   if (value === undefined) return undefined;
   const v = String(value).toLowerCase();
-  if (['false', 'no', 'off', '0'].includes(v)) return 'off';
+  if (['false', 'no', 'off', '0'].includes(v)) return 'accept-new';
   if (v === 'accept-new') return 'accept-new';
   return 'strict'; // yes, ask (no terminal prompt here), true
 }
@@ -113,7 +130,9 @@ export function sshParamsFromVars(hostName: string, vars: Vars, options: SshPara
   const identity = keyVar ? [keyVar] : o.identityfile ? [o.identityfile].flat() : [];
   const knownVar = str(vars, 'tsrun_known_hosts');
   const known = knownVar ? [knownVar] : first(o.userknownhostsfile)?.split(/\s+/);
-  const timeout = str(vars, 'ansible_ssh_timeout', 'ansible_timeout') ?? first(o.connecttimeout);
+  const timeout = str(vars, 'ansible_ssh_timeout', 'ansible_timeout') ?? (options.timeout !== undefined ? String(options.timeout) : undefined) ?? first(o.connecttimeout) ?? String(DEFAULT_TIMEOUT_S);
+  const aliveInterval = str(vars, 'tsrun_keepalive_interval') ?? first(o.serveraliveinterval);
+  const aliveCount = str(vars, 'tsrun_keepalive_count') ?? first(o.serveralivecountmax);
   const params: SshParams = {
     name: hostName,
     host: first(o.hostname) ?? alias,
@@ -131,11 +150,18 @@ export function sshParamsFromVars(hostName: string, vars: Vars, options: SshPara
       checkingFrom(first(o.stricthostkeychecking)) ??
       'strict',
     knownHostsFiles: (known ?? ['~/.ssh/known_hosts', '/etc/ssh/ssh_known_hosts']).map(expandHome),
-    connectTimeoutMs: timeout ? Number(timeout) * 1000 : 10_000,
+    connectTimeoutMs: Number(timeout) * 1000,
+    // by default, a host that stops answering is noticed within about the same bound: 4 intervals of timeout/4
+    keepaliveIntervalMs: (aliveInterval !== undefined ? Number(aliveInterval) : Math.max(1, Number(timeout) / 4)) * 1000,
+    keepaliveCountMax: aliveCount !== undefined ? Number(aliveCount) : 3,
+    onHostKeyWarning: options.onHostKeyWarning,
     becomePassword: str(vars, 'ansible_become_password', 'ansible_become_pass') ?? options.becomePassword,
   };
-  if (Number.isNaN(params.connectTimeoutMs)) {
+  if (!(params.connectTimeoutMs > 0)) {
     throw new TsrunError('SCHEMA', `ansible_timeout of ${hostName} is '${timeout}', not a number of seconds`, { expected: 'a number' });
+  }
+  if (!(params.keepaliveIntervalMs > 0) || !Number.isInteger(params.keepaliveCountMax) || params.keepaliveCountMax < 0) {
+    throw new TsrunError('SCHEMA', `keepalive of ${hostName} is interval '${aliveInterval}' x count '${aliveCount}', not numbers`, { expected: 'a positive number of seconds and a count' });
   }
   const hops = parseProxyJump(str(vars, 'tsrun_jump_host') ?? first(o.proxyjump) ?? '');
   params.jump = jumpParams(hops, params, options.sshConfigFile);

@@ -1,6 +1,5 @@
 import { constants } from 'node:os';
 import type { Client } from 'ssh2';
-import { quote } from './shell';
 
 /** A command's outcome with raw output (file reads need bytes, not text). */
 export interface RawResult {
@@ -17,11 +16,11 @@ const KILL_GRACE_MS = 3_000;
 
 /**
  * The command line for an exec channel. sshd makes the channel's process a session leader; the
- * login shell prints its pid (= process group) as the first stderr line and then becomes `sh`, so
- * a timed-out command can be killed with all its children.
+ * login shell prints its pid (= process group) as the first stderr line and then becomes the
+ * invocation's command, so a timed-out command can be killed with all its children.
  */
-export function channelCommand(script: string): string {
-  return `echo $$ >&2; exec sh -c ${quote(script)}`;
+export function channelCommand(command: string): string {
+  return `echo $$ >&2; exec ${command}`;
 }
 
 function exitCode(code: number | null | undefined, signal?: string): number | undefined {
@@ -31,16 +30,27 @@ function exitCode(code: number | null | undefined, signal?: string): number | un
   return 128 + (constants.signals[name] ?? 0);
 }
 
+/** How to kill a process group on the host: the command and its stdin (sudo's password when the group runs as another user). */
+export type Killer = (pgid: number) => { command: string; stdin?: string | Buffer };
+
+/** One command on its own channel. */
+export interface ChannelRun {
+  command: string;
+  stdin?: string | Buffer;
+  timeoutMs?: number;
+  killer?: Killer;
+  /** Told the command's process group once it is known and when the command is over, so an interrupt can kill it. */
+  onGroup?: (pgid: number, running: boolean) => void;
+}
+
 /**
  * Runs one command on a new exec channel, feeding stdin and collecting output. At `timeoutMs` the
  * command's process group is killed (over a second channel, with `killer` when given) and the channel
  * closed; the result then has rc 124 and `timedOut`. Resolves when the channel closes; rejects only if it
  * cannot be opened.
  */
-/** How to kill a process group on the host: the command and its stdin (sudo's password when the group runs as another user). */
-export type Killer = (pgid: number) => { command: string; stdin?: string | Buffer };
-
-export function runChannel(client: Client, command: string, stdin?: string | Buffer, timeoutMs?: number, killer?: Killer): Promise<RawResult> {
+export function runChannel(client: Client, run: ChannelRun): Promise<RawResult> {
+  const { command, stdin, timeoutMs, killer, onGroup } = run;
   return new Promise((resolve, reject) => {
     client.exec(command, (err, ch) => {
       if (err) return reject(err);
@@ -54,6 +64,7 @@ export function runChannel(client: Client, command: string, stdin?: string | Buf
       const finish = () => {
         if (done) return;
         done = true;
+        if (pgid) onGroup?.(pgid, false);
         clearTimeout(timer);
         clearTimeout(grace);
         if (pgid === undefined && head.length) errs.unshift(head);
@@ -81,6 +92,7 @@ export function runChannel(client: Client, command: string, stdin?: string | Buf
         if (nl < 0) return;
         const pid = Number(head.subarray(0, nl).toString());
         pgid = Number.isInteger(pid) && pid > 1 ? pid : 0;
+        if (pgid) onGroup?.(pgid, true);
         // a login shell that printed something else: keep it as real output
         errs.push(pgid ? head.subarray(nl + 1) : head);
       });

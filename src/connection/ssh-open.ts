@@ -97,10 +97,19 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
   }
   const plan = await authPlan(p);
   let refusal: string | undefined;
+  let noPassword = false;
   const hostVerifier = (blob: Buffer): boolean => {
-    if (p.hostKeyChecking === 'off') return true;
     const verdict = checkHostKey(p.knownHostsFiles, p.host, p.port, blob);
     if (verdict.status === 'known') return true;
+    if (p.hostKeyChecking === 'off') {
+      // as OpenSSH: go on, say so, and never send a password to a host whose key changed
+      noPassword = verdict.status !== 'unknown';
+      const key = `${blobType(blob)} key ${fingerprint(blob)}`;
+      p.onHostKeyWarning?.(verdict.status === 'unknown'
+        ? `${p.name}: host key of ${p.host}:${p.port} is not known (${key}); accepted because host key checking is off`
+        : `${p.name}: REMOTE HOST IDENTIFICATION HAS CHANGED for ${p.host}:${p.port} (now ${key}; recorded at ${verdict.file}:${verdict.line}); connecting because host key checking is off, with password authentication disabled`);
+      return true;
+    }
     if (verdict.status === 'unknown' && p.hostKeyChecking === 'accept-new') {
       addHostKey(p.knownHostsFiles[0], p.host, p.port, blob);
       return true;
@@ -108,24 +117,29 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
     refusal = hostKeyMessage(p, verdict, blob);
     return false;
   };
+  let next = 0;
+  const authHandler = () => {
+    const usable = noPassword ? plan.methods.filter((m) => m.type !== 'password' && m.type !== 'keyboard-interactive') : plan.methods;
+    return usable[next++] ?? false;
+  };
   const ssh = new NodeSSH();
   try {
     await ssh.connect({
       sock,
       username: p.user,
-      authHandler: plan.methods,
+      authHandler: authHandler as never,
       hostVerifier,
       algorithms: { serverHostKey: hostKeyOrder(p) },
       readyTimeout: p.connectTimeoutMs,
-      keepaliveInterval: 15_000,
-      keepaliveCountMax: 3,
+      keepaliveInterval: p.keepaliveIntervalMs,
+      keepaliveCountMax: p.keepaliveCountMax,
     });
   } catch (err) {
     sock.destroy();
     if (refusal) throw fail(refusal, err);
     const level = (err as { level?: string }).level;
     const tried = plan.tried.length ? plan.tried.join(', ') : 'no key, agent or password available';
-    if (level === 'client-authentication') throw fail(`authentication failed (tried: ${tried})`, err);
+    if (level === 'client-authentication') throw fail(`authentication failed (tried: ${tried}${noPassword ? '; password authentication disabled because the host key changed' : ''})`, err);
     throw fail(`${(err as Error).message} (credentials: ${tried})`, err);
   }
   const client = ssh.connection as Client;

@@ -1,19 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
-import { quote } from './shell';
+import type { Invocation } from './shell';
 import type { RawResult } from './ssh-exec';
 
 /**
  * A long-lived `sh` on one exec channel that runs commands one after another. A new exec channel costs a
  * round trip and a login shell on the host; this costs a fork. Each command runs as `sh -c SCRIPT` with
  * stdin from /dev/null (so it cannot read the control stream, and a syntax error stays inside it), then the
- * shell prints a marker with the exit status on stdout and a marker on stderr.
+ * shell prints a marker with the exit status on stdout and a marker on stderr. The script reaches the command
+ * through a here-document on its stdin (see STDIN_RUNNER), never through its arguments.
  */
 export class RemoteShell {
   private readonly marker = `__tsrun_${randomBytes(8).toString('hex')}`;
   private out = Buffer.alloc(0);
   private err = Buffer.alloc(0);
   private pending?: { resolve: (r: RawResult) => void; outMark: Buffer; errMark: Buffer };
+  /** The shell's process group on the host (it leads its session), read from its first line. */
+  pgid?: number;
   /** False once the channel has closed: the owner then starts a new shell. */
   alive = true;
   private busy = false;
@@ -31,7 +34,7 @@ export class RemoteShell {
 
   /** Starts `sh` on a new exec channel of the client. */
   static start(client: Client): Promise<RemoteShell> {
-    return new Promise((resolve, reject) => client.exec('exec sh', (err, ch) => (err ? reject(err) : resolve(new RemoteShell(ch)))));
+    return new Promise((resolve, reject) => client.exec('echo $$; exec sh', (err, ch) => (err ? reject(err) : resolve(new RemoteShell(ch)))));
   }
 
   /** Takes the shell for one command if it is alive and free; `run` gives it back. */
@@ -41,8 +44,8 @@ export class RemoteShell {
     return true;
   }
 
-  /** Runs one script on a shell taken with `claim`. */
-  run(script: string): Promise<RawResult> {
+  /** Runs one invocation (its stdin is text: a script, maybe after a password) on a shell taken with `claim`. */
+  run(inv: Invocation): Promise<RawResult> {
     const id = `${this.marker}_${randomBytes(4).toString('hex')}`;
     return new Promise<RawResult>((resolve) => {
       this.pending = {
@@ -53,13 +56,20 @@ export class RemoteShell {
         outMark: Buffer.from(`\n${id} `),
         errMark: Buffer.from(`\n${id}\n`),
       };
-      this.ch.write(`sh -c ${quote(script)} </dev/null; printf '\\n%s %d\\n' ${id} $?; printf '\\n%s\\n' ${id} >&2\n`);
+      const end = `${id}_END`;
+      this.ch.write(`${inv.command} <<'${end}'; printf '\\n%s %d\\n' ${id} $?; printf '\\n%s\\n' ${id} >&2\n${inv.stdin.toString()}${end}\n`);
     });
   }
 
   private feed(stream: 'out' | 'err', data: Buffer): void {
     if (stream === 'out') this.out = Buffer.concat([this.out, data]);
     else this.err = Buffer.concat([this.err, data]);
+    if (this.pgid === undefined) {
+      const nl = this.out.indexOf(10);
+      if (nl < 0) return;
+      this.pgid = Number(this.out.subarray(0, nl).toString()) || 0;
+      this.out = this.out.subarray(nl + 1);
+    }
     const p = this.pending;
     if (!p) return;
     const o = this.out.indexOf(p.outMark);

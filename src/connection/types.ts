@@ -42,10 +42,15 @@ export interface Connection {
   readonly host: string;
   /** Runs a command through `sh -c` on the host (with sudo when `become` is set). */
   exec(command: string, opts?: ExecOptions): Promise<ExecResult>;
-  /** Writes a file atomically: a temporary file beside `dest`, mode and owner set, then rename. */
+  /**
+   * Writes a file whole or not at all: a temporary file beside `dest`, checked on the host against the
+   * size and sha256 sent, mode and owner set, then renamed. Throws (and leaves `dest` alone) otherwise.
+   */
   put(dest: string, content: string | Buffer, opts?: PutOptions): Promise<void>;
   /** Reads a whole file, or undefined when it does not exist. */
   get(path: string, opts?: { become?: Become }): Promise<Buffer | undefined>;
+  /** After an interrupt: stop this run's commands on the host and remove its temporary files (bounded in time). */
+  interrupt?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 import type { SshParamOptions } from '../connection/params';
+import type { Secrets } from '../core/secrets';
 import type { Reporter } from './events';
 import type { Shard } from '../shard/split';
 
@@ -27,4 +28,8 @@ export interface RunOptions {
   becomeUser?: string;
   /** Decides, once per task, whether it runs (--start-at-task, --step); the display name is `role : task`. */
   gate?: (task: { name: string }) => Promise<boolean> | boolean;
+  /** Aborted by the first SIGINT/SIGTERM: nothing new starts, running commands are stopped. */
+  abort?: AbortSignal;
+  /** Where secret values are registered for masking (default: the process's). */
+  secrets?: Secrets;
 }

@@ -19,12 +19,16 @@ import { runTasks } from './run-tasks';
 import { ROOT } from './scope';
 import { hostsOfShard } from '../shard/split';
 import { hostvarsOf, type PlayVars } from './vars';
+import { registerArgSecrets } from './secrets';
+import { runSecrets } from '../core/secrets';
 
 /** How a run ended, for the exit code. */
 export interface RunSummary {
   stats: Record<string, HostStats>;
   failed: boolean;
   unreachable: boolean;
+  /** A SIGINT/SIGTERM stopped the run. */
+  interrupted: boolean;
 }
 
 /** Loads a playbook and its inventory, then runs every play. Input errors throw before any host is touched. */
@@ -40,22 +44,32 @@ export async function runPlays(plays: Play[], playbookDir: string, opts: RunOpti
   const hosts = new Map<string, HostRun>([...inv.hosts.values()].map((h) => [h.name, new HostRun(h.name, { ...opts.hostDefaults, ...h.vars })]));
   const played = new Set<string>();
   const conns = new ConnectionPool(opts.connection);
+  // the first signal: running commands are killed and this run's temporary files removed on every reachable host
+  let stopping: Promise<void> | undefined;
+  const onAbort = () => (stopping = conns.interruptAll());
+  opts.abort?.addEventListener('abort', onAbort, { once: true });
   try {
     for (const play of plays) {
+      if (opts.abort?.aborted) break;
       const selected = selectHosts(inv, play.hosts, opts.limit);
       const names = opts.shard ? hostsOfShard(selected, (n) => inv.hosts.get(n) ?? { name: n, groups: [], vars: {} }, opts.shard, play.shardGroups) : selected;
       for (const n of names) played.add(n);
       await runPlay(play, names, inv, hosts, conns, opts);
     }
   } finally {
+    opts.abort?.removeEventListener('abort', onAbort);
+    await stopping;
     await conns.closeAll();
   }
+  const interrupted = !!opts.abort?.aborted;
+  if (interrupted) opts.reporter.event({ type: 'warning', message: 'interrupted: no new task was started; commands still running were stopped and this run\'s temporary files removed on every reachable host' });
   const stats = Object.fromEntries([...played].map((n) => [n, hosts.get(n)!.stats]));
   opts.reporter.event({ type: 'recap', stats, durationMs: performance.now() - started, shard: opts.shard });
   return {
     stats,
     failed: Object.values(stats).some((s) => s.failed > 0),
     unreachable: Object.values(stats).some((s) => s.unreachable > 0),
+    interrupted,
   };
 }
 
@@ -87,13 +101,14 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
   const pc: PlayContext = { opts, pv, hosts: all, conns };
   const root = opts.become === undefined && opts.becomeUser === undefined ? ROOT : { ...ROOT, become: opts.become, become_user: opts.becomeUser };
   for (const batch of batches(names, play.serial)) {
-    if (pc.aborted) break;
+    if (pc.aborted || opts.abort?.aborted) break;
     const hosts = batch.map((n) => all.get(n)!).filter((h) => h.active);
     if (hosts.length === 0) continue;
     for (const h of hosts) h.ended = false;
     if (play.gatherFacts) await gather(pc, hosts);
     validateRoleArguments(pc, hosts.filter((h) => h.active));
     for (const section of play.sections) {
+      if (opts.abort?.aborted) break;
       await runTasks(pc, section, hosts, root);
       await flushHandlers(pc, hosts);
     }
@@ -158,6 +173,7 @@ function validateRoleArguments(pc: PlayContext, hosts: HostRun[]): void {
     for (const h of hosts) {
       const vars = hostTaskVars(pc.pv, h, use, {});
       const given = Object.fromEntries(Object.keys(spec).filter((k) => vars[k] !== undefined).map((k) => [k, expand(vars[k], vars, { location: use.role.argSpecLocation })]));
+      registerArgSecrets(pc.opts.secrets ?? runSecrets, spec, given, false);
       try {
         validateArgs(spec, given, { module: `role ${use.role.name}`, location: use.role.argSpecLocation });
       } catch (err) {

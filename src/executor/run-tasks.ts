@@ -11,12 +11,14 @@ import type { HostRun } from './host';
 import { expand, holds, truthy } from './render';
 import { inherit, selectedByTags, type Inherited } from './scope';
 import { runTaskOnHost } from './task';
+import { registerTaskSecrets } from './secrets';
 
 import { flushHandlers } from './handlers';
 
 /** Runs a task list on hosts, task by task (Ansible's linear strategy): every host finishes a task before the next. */
 export async function runTasks(pc: PlayContext, tasks: TaskDef[], hosts: HostRun[], parent: Inherited): Promise<void> {
   for (const task of tasks) {
+    if (pc.opts.abort?.aborted) return;
     const active = hosts.filter((h) => h.active);
     if (active.length === 0) return;
     if (task.kind === 'block') {
@@ -34,21 +36,27 @@ export async function runTasks(pc: PlayContext, tasks: TaskDef[], hosts: HostRun
 /** Runs one task on hosts in parallel, up to --forks, and reports each result. */
 export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited, handler = false): Promise<HostResult[]> {
   const tags = inh.tags;
+  if (pc.opts.abort?.aborted) return [];
   if (!handler && !selectedByTags(tags, pc.opts.tags, pc.opts.skipTags)) return [];
   const withWhen = { ...inh, when: [...inh.when, ...(task.kw.when ?? [])] };
   const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name });
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
+  // a title may show a secret variable: register the task's secrets before it is printed
+  registerTaskSecrets(pc, task, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name, location: task.loc });
   const title = displayName(pc, task, hosts[0], inh);
   if (!handler && pc.opts.gate && !(await pc.opts.gate({ name: title }))) return [];
   pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}` });
   const limit = pLimit(pc.opts.forks);
-  // each result is told as its host finishes, so the live view knows which hosts are still running
-  const results = await Promise.all(targets.map((h) => limit(async () => {
+  // each result is told as its host finishes, so the live view knows which hosts are still running; hosts still
+  // waiting for a fork when an interrupt comes are not started
+  const started = await Promise.all(targets.map((h) => limit(async () => {
+    if (pc.opts.abort?.aborted) return undefined;
     const r = await runTaskOnHost(pc, task, h, withWhen);
     count(pc.hosts.get(r.host)!, r);
     pc.opts.reporter.event({ type: 'host_result', task: title, result: r });
     return r;
   })));
+  const results = started.filter((r): r is HostResult => r !== undefined);
   if (runOnce && task.kw.register) {
     // run_once: every host sees the one result
     for (const h of hosts) h.hostFacts[task.kw.register] = hosts[0].hostFacts[task.kw.register];

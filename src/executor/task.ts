@@ -18,6 +18,7 @@ import { renderText } from '../template/index';
 import { OMIT } from './vars';
 import { recordUnknown, unknownInput } from '../predict/depends';
 import { Unpredictable } from '../predict/unknown';
+import { registerArgSecrets, registerTaskSecrets, secretsOf } from './secrets';
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
@@ -48,6 +49,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
   try {
     const unknownWhy = pc.opts.check ? unknownInput(host.model, task, inh.when, pc.pv.play.handlers.includes(task)) : undefined;
     if (unknownWhy) return unknown(unknownWhy);
+    registerTaskSecrets(pc, task, base, where);
     try {
       noLog = inh.no_log !== undefined && truthy(inh.no_log, base, where);
     } catch (err) {
@@ -57,7 +59,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     if (task.kw.loop === undefined) {
       if (inh.when.length && !holds(inh.when, base, where)) return done('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
       mustRun();
-      const out = await runOnce(pc, task, host, inh, base, where);
+      const out = await runOnce(pc, task, host, inh, base, where, noLog);
       return finish(pc, task, host, inh, base, where, done, out, noLog);
     }
     let items: unknown;
@@ -89,7 +91,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
         continue;
       }
       mustRun();
-      const out = await runOnce(pc, task, host, inh, vars, where);
+      const out = await runOnce(pc, task, host, inh, vars, where, noLog);
       if (out.unreachable) return done('unreachable', out.result, { msg: out.msg });
       results.push({ ...out.result, [loopVar]: item });
       lines.push({ label, status: statusOf(out), msg: out.msg, debug: out.debug });
@@ -177,7 +179,7 @@ function finish(
 }
 
 /** One module call (one loop item), with until/retries and changed_when/failed_when. */
-async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited, vars: Record<string, unknown>, where: Where): Promise<Outcome> {
+async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited, vars: Record<string, unknown>, where: Where, noLog: boolean): Promise<Outcome> {
   const mod = registry.get(task.action);
   if (!mod) throw new TsrunError('SCHEMA', `unknown module "${task.action}"`, { location: task.loc, task: task.name });
   const check = inh.check_mode === undefined ? pc.opts.check : truthy(inh.check_mode, vars, where);
@@ -187,6 +189,9 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
   const environment = inh.environment !== undefined ? stringMap(expand(inh.environment, vars, where)) : undefined;
   const timeout = task.kw.timeout !== undefined ? Number(expand(task.kw.timeout, vars, where)) : undefined;
   const raw = expand(task.args, vars, where) as Record<string, unknown>;
+  // before validation, so that even an error about these arguments shows them masked
+  registerArgSecrets(secretsOf(pc), mod.anyArgs ? undefined : mod.args, dropOmitted(raw), noLog);
+  secretsOf(pc).add(become?.password);
   const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), {
     module: mod.name, task: task.name, location: task.argsLoc ?? task.loc, locate: (key) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined),
   });

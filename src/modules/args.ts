@@ -51,7 +51,9 @@ export function validateArgs(spec: ArgSpec, raw: Record<string, unknown>, where:
 }
 
 function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where: Where): unknown {
-  const bad = (): never => fail(where, `argument "${name}" must be ${article(type)}, got ${describe(value)}`, def.description);
+  // a no_log option's value is never echoed, not even when it is wrong
+  const shown = (v: unknown) => (def.noLog ? `${describe(v).split(' ')[0]} (value hidden: no_log)` : describe(v));
+  const bad = (): never => fail(where, `argument "${name}" must be ${article(type)}, got ${shown(value)}`, def.description);
   let v: unknown;
   switch (type) {
     case 'raw':
@@ -99,10 +101,10 @@ function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where:
       break;
   }
   if (def.choices && type !== 'list' && !def.choices.includes(v as string)) {
-    fail(where, `argument "${name}" must be one of ${def.choices.join(', ')}, got ${describe(value)}${didYouMean(String(value), def.choices.map(String))}`, def.description);
+    fail(where, `argument "${name}" must be one of ${def.choices.join(', ')}, got ${shown(value)}${def.noLog ? '' : didYouMean(String(value), def.choices.map(String))}`, def.description);
   }
   if (def.choices && type === 'list') {
-    for (const e of v as unknown[]) if (!def.choices.includes(e as string)) fail(where, `argument "${name}" elements must be among ${def.choices.join(', ')}, got ${describe(e)}`);
+    for (const e of v as unknown[]) if (!def.choices.includes(e as string)) fail(where, `argument "${name}" elements must be among ${def.choices.join(', ')}, got ${shown(e)}`);
   }
   return v;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
 import { commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
@@ -22,6 +23,9 @@ export const shell: Module<ShellArgs> = {
   examples: '- shell: ps aux | grep nginx > /tmp/ps.txt\n- shell:\n    cmd: set -o pipefail; curl -s x | tar xz\n    executable: /bin/bash',
   async run(ctx, args) {
     if (!args.cmd?.trim()) throw new TsrunError('SCHEMA', 'shell: the command is empty', { expected: 'a command line' });
-    return runCommand(ctx, invocation(args, `exec ${quote(args.executable ?? '/bin/sh')} -c ${quote(args.cmd)}`, args.cmd));
+    // the text reaches the shell through a here-document on fd 3, never its arguments, so `ps` never shows it
+    // (stdin stays the task's own)
+    const end = `TSRUN_CMD_${randomBytes(8).toString('hex')}`;
+    return runCommand(ctx, invocation(args, `exec ${quote(args.executable ?? '/bin/sh')} /dev/fd/3 3<<'${end}'\n${args.cmd}\n${end}`, args.cmd));
   },
 };

@@ -131,7 +131,7 @@ function argumentSpec(file: string): Pick<Role, 'argSpec' | 'argSpecLocation'> {
     if (!type) {
       throw new TsrunError('SCHEMA', `argument spec "${name}" has unknown type "${String(o.type)}"${didYouMean(String(o.type), Object.keys(TYPES))}`, { location: keyLocation(o, 'type') });
     }
-    const def: ArgDef = { type, description: [o.description].flat().join(' ') || name, required: o.required === true, choices: o.choices as ArgDef['choices'] };
+    const def: ArgDef = { type, description: [o.description].flat().join(' ') || name, required: o.required === true, choices: o.choices as ArgDef['choices'], noLog: o.no_log === true };
     if (o.elements) def.elements = TYPES[String(o.elements)];
     spec[name] = def;
   }

@@ -90,6 +90,12 @@ describe('SshConnection hosts and faults', () => {
       error: /HAS CHANGED/,
     },
     { name: 'a revoked key', known: (s) => `@revoked * ${s.hostPub}\n`, error: /@revoked/ },
+    {
+      name: 'a changed key even with StrictHostKeyChecking=no in ansible_ssh_common_args',
+      known: (s) => `[${s.addr}]:${s.port} ${otherKey()}\n`,
+      extra: { ansible_ssh_common_args: '-o StrictHostKeyChecking=no' },
+      error: /HAS CHANGED/,
+    },
   ];
 
   for (const c of hostKeyCases) {
@@ -108,6 +114,30 @@ describe('SshConnection hosts and faults', () => {
       c.after?.(target, readFileSync(kh, 'utf8'));
     });
   }
+
+  it('--host-key-checking off: warns about a changed key and never sends a password there', async () => {
+    const kh = join(dir, 'changed_known_hosts');
+    writeFileSync(kh, `[${target.addr}]:${target.port} ${otherKey()}\n`);
+    const warnings: string[] = [];
+    const stranger = keygen(dir, `stranger${others++}`, 'ed25519').key;
+    const secret = 'not-to-be-sent-Secret-1';
+    const before = target.log().length;
+    const p = sshParamsFromVars('web', vars(target, kh, { ansible_ssh_private_key_file: stranger, ansible_password: secret }), {
+      ...options, hostKeyChecking: 'off', onHostKeyWarning: (m) => warnings.push(m),
+    });
+    const err = (await SshConnection.open(p).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(UnreachableError);
+    expect(err.message).toMatch(/password authentication disabled because the host key changed/);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/REMOTE HOST IDENTIFICATION HAS CHANGED.*host key checking is off, with password authentication disabled/);
+    // the server's own log: a key was offered, no password ever
+    const log = target.log().slice(before);
+    expect(log).not.toMatch(/password/i);
+    // and with the key authorized, the same connection goes through (keys still work)
+    const ok = await SshConnection.open(sshParamsFromVars('web', vars(target, kh, { ansible_password: secret }), { ...options, hostKeyChecking: 'off', onHostKeyWarning: (m) => warnings.push(m) }));
+    await ok.close();
+    expect(warnings).toHaveLength(2);
+  });
 
   it('prints the fingerprint ssh-keygen prints for an unknown host', async () => {
     const kh = join(dir, 'empty_known_hosts');

@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { basename, dirname } from 'node:path';
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import { tempPath } from '../../connection/temp';
 import { quote } from '../../connection/shell';
 import { TsrunError } from '../../core/errors';
 import type { Diff, ModuleContext, Plan } from '../types';
@@ -96,7 +97,7 @@ export async function applyContent(ctx: ModuleContext, c: ContentChange): Promis
     await ctx.conn.put(c.path, c.content, { mode: c.attrs.mode, ...ids, become: ctx.become });
   } else {
     if (mkdir.length) await sh(ctx, mkdir.join(' && '), `could not create the directory of ${c.path}`);
-    const tmp = `${dirname(c.path)}/.${basename(c.path)}.tsrun-${randomBytes(4).toString('hex')}`;
+    const tmp = tempPath(c.path);
     await ctx.conn.put(tmp, c.content, { mode: c.attrs.mode, ...ids, become: ctx.become });
     const t = quote(tmp);
     const keep = c.existed ? [

@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalConnection } from '../../../src/connection/local';
+import { atomicWriteScript, invocation, sent, STDIN_RUNNER } from '../../../src/connection/shell';
+import { tempPath } from '../../../src/connection/temp';
 
 describe('LocalConnection', () => {
   const conn = new LocalConnection('localhost');
@@ -35,5 +37,49 @@ describe('LocalConnection', () => {
 
   it('leaves the destination untouched when the write fails', async () => {
     await expect(conn.put('/nonexistent-dir/x', 'data')).rejects.toThrow(/could not write/);
+  });
+});
+
+describe('whole-or-nothing writes', () => {
+  const conn = new LocalConnection('localhost');
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-whole-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('never renames a transfer shorter than what was sent, and removes its temporary file', async () => {
+    const dest = join(dir, 'target');
+    await conn.put(dest, 'old\n');
+    const full = Buffer.alloc(100_000, 'x');
+    const r = await conn.exec(atomicWriteScript(dest, tempPath(dest), sent(full)), { stdin: full.subarray(0, 40_000) });
+    expect(r.rc).not.toBe(0);
+    expect(r.stderr).toMatch(/incomplete transfer: 40000 of 100000 bytes/);
+    expect(readFileSync(dest, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir)).toEqual(['target']);
+  });
+
+  it('never renames content whose checksum differs from what was sent', async () => {
+    const dest = join(dir, 'target');
+    const r = await conn.exec(atomicWriteScript(dest, tempPath(dest), sent('new\n')), { stdin: 'bad\n' });
+    expect(r.stderr).toMatch(/checksum mismatch/);
+    expect(readFileSync(dest, 'utf8')).toBe('old\n');
+    expect(readdirSync(dir)).toEqual(['target']);
+  });
+
+  it("removes other runs' stale temporary files beside the file it writes, not fresh ones", async () => {
+    const dest = join(dir, 'target');
+    const stale = join(dir, '.target.tsrun-tmp.dead0000.1111');
+    const fresh = join(dir, '.target.tsrun-tmp.live0000.2222');
+    writeFileSync(stale, 'partial');
+    writeFileSync(fresh, 'partial');
+    utimesSync(stale, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+    await conn.put(dest, 'new\n');
+    expect(readdirSync(dir).sort()).toEqual(['.target.tsrun-tmp.live0000.2222', 'target']);
+    rmSync(fresh);
+  });
+
+  it('starts every script under one fixed command line: the script travels on stdin', () => {
+    const inv = invocation('echo SECRET-VALUE', { enabled: true, user: 'root', password: 'PW-VALUE' }, 'someone');
+    expect(inv.command).not.toMatch(/SECRET-VALUE|PW-VALUE/);
+    expect(inv.command).toContain(STDIN_RUNNER.split(' ')[0]);
+    expect(inv.stdin.toString()).toBe('PW-VALUE\n18\necho SECRET-VALUE\n');
   });
 });

@@ -78,7 +78,7 @@ describe('sshParamsFromVars', () => {
       name: 'Ansible variables override ssh_config',
       host: 'web',
       vars: { ansible_port: '2200', ansible_user: 'ops', ansible_ssh_private_key_file: '/k', tsrun_known_hosts: '/kh', ansible_host_key_checking: false },
-      expected: { host: '10.0.0.5', port: 2200, user: 'ops', identityFiles: ['/k'], knownHostsFiles: ['/kh'], hostKeyChecking: 'off' },
+      expected: { host: '10.0.0.5', port: 2200, user: 'ops', identityFiles: ['/k'], knownHostsFiles: ['/kh'], hostKeyChecking: 'accept-new' },
     },
     {
       name: 'ansible_host is looked up in ssh_config, as ssh does',
@@ -91,13 +91,13 @@ describe('sshParamsFromVars', () => {
       host: 'db',
       vars: {},
       opts: { sshConfigFile: join(dir, 'empty') },
-      expected: { host: 'db', port: 22, user: userInfo().username, identityExplicit: false, hostKeyChecking: 'strict', jump: undefined, connectTimeoutMs: 10_000 },
+      expected: { host: 'db', port: 22, user: userInfo().username, identityExplicit: false, hostKeyChecking: 'strict', jump: undefined, connectTimeoutMs: 30_000, keepaliveIntervalMs: 7_500, keepaliveCountMax: 3 },
     },
     {
       name: 'common args give the jump, checking and known hosts',
       host: 'db',
       vars: { ansible_ssh_common_args: '-o ProxyJump=bob@gate:2200 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null' },
-      expected: { hostKeyChecking: 'off', knownHostsFiles: ['/dev/null'], jump: { host: '10.0.0.1', port: 2200, user: 'bob' } },
+      expected: { hostKeyChecking: 'accept-new', knownHostsFiles: ['/dev/null'], jump: { host: '10.0.0.1', port: 2200, user: 'bob' } },
     },
     {
       name: 'passwords from variables and the command line',
@@ -109,6 +109,11 @@ describe('sshParamsFromVars', () => {
     { name: '--ask-pass', host: 'db', vars: {}, opts: { ...opts, askPass: 'asked' }, expected: { password: 'asked' } },
     { name: 'the CLI choice of host key checking wins', host: 'web', vars: {}, opts: { ...opts, hostKeyChecking: 'strict' }, expected: { hostKeyChecking: 'strict' } },
     { name: 'timeout in seconds', host: 'db', vars: { ansible_timeout: 3 }, expected: { connectTimeoutMs: 3000 } },
+    { name: 'a host variable beats --timeout, which beats the default', host: 'db', vars: { ansible_ssh_timeout: 8 }, opts: { timeout: 4 }, expected: { connectTimeoutMs: 8000, keepaliveIntervalMs: 2000 } },
+    { name: '--timeout bounds connecting and keepalives', host: 'db', vars: {}, opts: { timeout: 4 }, expected: { connectTimeoutMs: 4000, keepaliveIntervalMs: 1000, keepaliveCountMax: 3 } },
+    { name: 'ServerAlive options set the keepalive', host: 'db', vars: { ansible_ssh_common_args: '-o ServerAliveInterval=2 -o ServerAliveCountMax=5' }, expected: { keepaliveIntervalMs: 2000, keepaliveCountMax: 5 } },
+    { name: 'StrictHostKeyChecking=no never accepts a changed key', host: 'db', vars: { ansible_ssh_common_args: '-o StrictHostKeyChecking=no' }, expected: { hostKeyChecking: 'accept-new' } },
+    { name: 'only --host-key-checking off turns checking off', host: 'db', vars: { ansible_ssh_common_args: '-o StrictHostKeyChecking=yes' }, opts: { hostKeyChecking: 'off' }, expected: { hostKeyChecking: 'off' } },
   ];
   for (const c of cases) {
     it(c.name, () => expect(sshParamsFromVars(c.host, c.vars, c.opts ?? opts)).toMatchObject(c.expected));

@@ -1,0 +1,167 @@
+import { execa, type ResultPromise } from 'execa';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { netnsName } from '../../src/lab/net';
+import { labSsh } from './lab-helpers';
+
+const BIN = resolve(__dirname, '../../bin/tsrun.js');
+const lab = inject('lab');
+const nodes = lab.hosts.filter((h) => h.group === 'nodes').map((h) => h.name);
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Runs a shell command on a lab host as root and returns its stdout; a failure fails the test. */
+async function on(host: string, command: string): Promise<string> {
+  const r = await labSsh(lab, host, command);
+  if (r.exitCode !== 0) throw new Error(`${host}: ${command}: exit ${r.exitCode}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Polls (at most `tries` times, a second apart) until `check` holds; fails naming what never happened. */
+async function until(what: string, check: () => Promise<boolean>, tries = 120): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`never happened: ${what}`);
+}
+
+// Faults injected while tsrun writes large files under become: whatever happens, a target is the old file
+// or the new one, never a part; temporary files do not survive; the run ends, and says how.
+describe('faults', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tsrun-faults-'));
+  const big = join(dir, 'big.bin');
+  let bigSum = '';
+  const copyPlay = join(dir, 'copy.yml');
+  const tsrun = (args: string[], extra: Record<string, unknown> = {}) =>
+    execa('node', [BIN, 'playbook', '-i', lab.inventoryPath, ...args], { reject: false, timeout: 600_000, ...extra });
+
+  beforeAll(async () => {
+    const data = randomBytes(30_000_000);
+    writeFileSync(big, data);
+    bigSum = sha(data);
+    writeFileSync(copyPlay, `- hosts: nodes\n  gather_facts: no\n  tasks:\n    - copy: { src: ${big}, dest: /opt/big.bin, mode: '0644' }\n      become: true\n`);
+    for (const h of nodes) await on(h, `printf old > /opt/big.bin; rm -f /opt/.big.bin.tsrun-tmp.*`);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Every node's target checksum, and the temporary files beside it. */
+  const evidence = async () => Promise.all(nodes.map(async (h) => ({
+    host: h,
+    sum: (await on(h, 'sha256sum /opt/big.bin')).split(' ')[0],
+    temps: (await on(h, 'ls -a /opt | grep tsrun-tmp || true')).trim(),
+  })));
+  const OLD = sha(Buffer.from('old'));
+
+  /** Starts a become copy as the NOPASSWD user and waits until a temporary file on node1 has grown. */
+  async function startCopy(extraArgs: string[] = []): Promise<{ run: ResultPromise }> {
+    const run = tsrun([copyPlay, '-e', 'ansible_user=nopass', ...extraArgs]);
+    await until('a temporary file being written on node1', async () => {
+      if (run.exitCode !== undefined && run.exitCode !== null) throw new Error(`tsrun ended early: ${run.exitCode}`);
+      return (await on(nodes[0], 'find /opt -maxdepth 1 -name ".big.bin.tsrun-tmp.*" -size +1k | wc -l')).trim() !== '0';
+    });
+    // wrapped: an async function would wait for a returned subprocess, which is a promise
+    return { run };
+  }
+
+  it('SIGINT: stops the hosts\' commands, removes the temporary files, prints the recap, exits 130; a re-run converges', async () => {
+    const { run } = await startCopy();
+    run.kill('SIGINT');
+    const r = await run;
+    expect(r.exitCode).toBe(130);
+    expect(r.stdout).toMatch(/interrupted/);
+    expect(r.stdout).toMatch(/PLAY RECAP/);
+    for (const e of await evidence()) {
+      expect([OLD, bigSum]).toContain(e.sum);
+      expect(e.temps).toBe('');
+    }
+    for (const h of nodes) expect(await on(h, 'ps -eo args | grep -c "^cat$" || true')).toBe('0');
+    const again = await tsrun([copyPlay, '-e', 'ansible_user=nopass']);
+    expect(again.exitCode).toBe(0);
+    for (const e of await evidence()) expect(e).toEqual({ host: e.host, sum: bigSum, temps: '' });
+  }, 900_000);
+
+  it('SIGKILL of the controller: every target is old or whole, and the hosts remove the temporary files', async () => {
+    for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
+    const { run } = await startCopy();
+    run.kill('SIGKILL');
+    await run;
+    await until('no temporary file left on any node', async () => (await evidence()).every((e) => e.temps === ''), 60);
+    for (const e of await evidence()) expect([OLD, bigSum]).toContain(e.sum);
+  }, 900_000);
+
+  it('link down mid-transfer: that host is UNREACHABLE within --timeout, the others finish, exit 3', async () => {
+    for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
+    const victim = nodes[1];
+    const ns = netnsName(lab.name, victim);
+    const { run } = await startCopy(['-T', '6']);
+    await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'down']);
+    try {
+      const r = await run;
+      expect(r.exitCode).toBe(3);
+      expect(r.stdout).toMatch(new RegExp(`unreachable: \\[${victim}\\]`));
+      expect(r.stdout).toMatch(new RegExp(`${victim}\\s+: ok=0 changed=0 unreachable=1 failed=0`));
+      for (const h of nodes.filter((n) => n !== victim)) expect(r.stdout).toMatch(new RegExp(`${h}\\s+: ok=1 changed=1 unreachable=0 failed=0`));
+    } finally {
+      await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'up']);
+      await execa('ip', ['-n', ns, 'route', 'replace', 'default', 'via', lab.bridgeAddress]);
+    }
+    for (const e of await evidence()) expect([OLD, bigSum]).toContain(e.sum);
+  });
+
+  describe('a peer that accepts TCP and never speaks SSH', () => {
+    let server: Server;
+    const sockets: Socket[] = [];
+    let port = 0;
+    beforeAll(async () => {
+      server = createServer((s) => sockets.push(s));
+      await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+      port = (server.address() as { port: number }).port;
+    });
+    afterAll(async () => {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((res) => server.close(res));
+    });
+
+    it('is UNREACHABLE with the reason within the bound; the other hosts go on and are in the recap', async () => {
+      const inv = join(dir, 'mute.ini');
+      writeFileSync(inv, `[nodes]\nmute ansible_host=127.0.0.1 ansible_port=${port}\n`);
+      const play = join(dir, 'ping.yml');
+      writeFileSync(play, '- hosts: nodes\n  gather_facts: no\n  tasks:\n    - command: "true"\n');
+      // the execa timeout is the bound's witness: a hang would be killed and fail the exit code check
+      const r = await tsrun([play, '-i', inv, '-T', '3'], { timeout: 120_000 });
+      expect(r.exitCode).toBe(3);
+      expect(r.stdout).toMatch(/unreachable: \[mute\] => mute: cannot connect to \S+@127\.0\.0\.1:\d+: .*(handshake|timed out)/i);
+      expect(r.stdout).toMatch(/mute\s+: ok=0 changed=0 unreachable=1/);
+      for (const h of nodes) expect(r.stdout).toMatch(new RegExp(`${h}\\s+: ok=1 changed=1 unreachable=0 failed=0`));
+    });
+  });
+
+  it('a full disk and a read-only file system over SFTP: errors naming the host, the path and the cause', async () => {
+    const h = nodes[2];
+    await on(h, 'mkdir -p /mnt/small /mnt/ro && mount -t tmpfs -o size=1m tmpfs /mnt/small && mount -t tmpfs -o ro,size=1m tmpfs /mnt/ro');
+    try {
+      const play = join(dir, 'full.yml');
+      writeFileSync(play, `- hosts: ${h}\n  gather_facts: no\n  tasks:\n    - copy: { src: ${big}, dest: /mnt/small/big.bin }\n      ignore_errors: true\n    - copy: { content: x, dest: /mnt/ro/x }\n`);
+      const r = await tsrun([play]);
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toMatch(new RegExp(`${h}: could not write /mnt/small/big.bin: .*No space left on device`));
+      expect(r.stdout).toMatch(new RegExp(`${h}: could not write /mnt/ro/x: .*Read-only file system`));
+      expect(await on(h, 'ls -a /mnt/small /mnt/ro')).toBe('/mnt/ro:\n.\n..\n\n/mnt/small:\n.\n..');
+    } finally {
+      await on(h, 'umount /mnt/small /mnt/ro');
+    }
+  });
+
+  it("a run removes other runs' stale temporary files beside the files it writes", async () => {
+    const h = nodes[0];
+    await on(h, "printf old > /opt/big.bin && printf x > /opt/.big.bin.tsrun-tmp.dead.1 && touch -d '-2 hours' /opt/.big.bin.tsrun-tmp.dead.1 && printf x > /opt/.other.tsrun-tmp.dead.1");
+    const r = await tsrun([copyPlay, '-e', 'ansible_user=nopass', '-l', h], { env: { TSRUN_STALE_TEMP_MINUTES: '60' } });
+    expect(r.exitCode).toBe(0);
+    expect(await on(h, 'ls -a /opt | grep tsrun-tmp || true')).toBe('.other.tsrun-tmp.dead.1');
+    await on(h, 'rm -f /opt/.other.tsrun-tmp.dead.1');
+  });
+});
