@@ -26,7 +26,11 @@ export function predictFile(model: HostModel, args: FileArgs, plan: Plan<string[
 export function predictContent(model: HostModel, plan: Plan<ContentChange>): void {
   const c = plan.change;
   if (!c) return;
-  if (c.parentMissing) throw new Unpredictable(`the directory ${posix.dirname(c.path)} does not exist on the host and no earlier task is predicted to create it`);
+  // A package that an earlier task installs brings its own directories (nginx's /etc/nginx): the write is predicted
+  // to create the file, as the real run will; with no such package, nothing can say what the real run does.
+  if (c.parentMissing && model.installed().length === 0) {
+    throw new Unpredictable(`the directory ${posix.dirname(c.path)} does not exist on the host and no earlier task is predicted to create it`);
+  }
   const mode = c.attrs.mode ?? (plan.data?.mode as string | undefined);
-  model.set(c.path, { type: 'file', content: c.content, mode, owner: c.ids.owner ?? c.attrs.owner, group: c.ids.group ?? c.attrs.group, by: model.task }, c.mkdir);
+  model.set(c.path, { type: 'file', content: c.content, mode, owner: c.ids.owner ?? c.attrs.owner, group: c.ids.group ?? c.attrs.group, by: model.task }, c.mkdir || c.parentMissing);
 }
