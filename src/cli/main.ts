@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { formatError, TsrunError } from '../core/errors';
 import { ADHOC_FLAGS, registerAdhocCommand } from './adhoc';
 import { findConfigFile } from './config';
-import { handleInterrupts, quietOnBrokenPipe } from './terminal';
+import { quietOnBrokenPipe } from './terminal';
 import { runSecrets } from '../core/secrets';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { registerInventoryCommand } from './inventory';
@@ -18,7 +18,6 @@ import { PACKAGE_VERSION } from './version';
 export async function main(argv: string[]): Promise<number> {
   let exit: number = EXIT.OK;
   quietOnBrokenPipe();
-  handleInterrupts();
   const program = new Command('tsrun')
     .description('Agentless, Ansible-style playbook runner')
     .version(versionText(), '-V, --version', "the version, the configuration file in use and Node's version")

@@ -7,7 +7,7 @@ import { loadSettings, type Settings } from './config';
 import { parseExtraVars } from './extra-vars';
 import { askSecret } from './prompt';
 import { chooseReporter } from './reporter';
-import { interruptSignal, setInterruptible } from './terminal';
+import { handleInterrupts, interruptSignal, setInterruptible } from './terminal';
 import { runSecrets } from '../core/secrets';
 import { MaskingReporter } from '../output/masked';
 
@@ -79,6 +79,7 @@ const CHECKING: Record<string, HostKeyChecking> = { strict: 'strict', 'accept-ne
  */
 export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skipTags?: string[]; step?: boolean } = {}): Promise<RunOptions & { settings: Settings }> {
   const settings = applySettings();
+  handleInterrupts();
   if (o.connection && !['ssh', 'local', 'smart', 'paramiko'].includes(o.connection)) {
     throw new TsrunError('USAGE', `-c ${o.connection}: tsrun connects with ssh or local`);
   }

@@ -14,6 +14,7 @@ export function quietOnBrokenPipe(stream: NodeJS.WriteStream = process.stdout): 
 
 let current: Reporter | undefined;
 let running: AbortController | undefined;
+let installed = false;
 
 /** The output that an interrupt reports through, while a run is on. */
 export function setInterruptible(reporter: Reporter | undefined): void {
@@ -32,13 +33,16 @@ export function interruptSignal(): AbortSignal {
  * prints the recap so far and exits 130 (128 + SIGINT, as a shell expects). A second signal exits at once.
  */
 export function handleInterrupts(): void {
+  // installed by the commands that run plays, once; `tsrun bench` and `tsrun lab` handle their own signals
+  if (installed) return;
+  installed = true;
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) process.exit(EXIT.INTERRUPTED);
     signalled = true;
     process.stderr.write(`\n[ERROR]: User interrupted execution (${signal})\n`);
     if (running) {
-      process.stderr.write('stopping the running commands and cleaning up; interrupt again to quit at once\n');
+      process.stderr.write('stopping the running commands and cleaning up; interrupt again to stop right away\n');
       running.abort();
       return;
     }

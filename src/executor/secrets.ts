@@ -42,12 +42,14 @@ export function registerTaskSecrets(pc: PlayContext, task: TaskDef, vars: Record
   }
 }
 
-/** Registers the values of arguments a spec marks `no_log`, and with `noLog` every free-text argument. */
+/** Registers the values of arguments a spec marks `no_log`, and with `noLog` every free-text argument a spec declares. */
 export function registerArgSecrets(secrets: Secrets, spec: ArgSpec | undefined, args: Record<string, unknown>, noLog: boolean): void {
   for (const [name, value] of Object.entries(args)) {
     const def = spec?.[name];
     if (def?.noLog) secrets.add(value);
-    // a no_log task's arguments are secret, except the words a module takes from a fixed list and numbers
-    else if (noLog && (!def || (!def.choices && ['str', 'path', 'raw', 'list', 'dict'].includes(def.type)))) secrets.add(value);
+    // a no_log task's declared arguments are secret, except the words a module takes from a fixed list and numbers;
+    // a free-form module's values (set_fact's facts) are not: no_log there hides the task's output, as in Ansible,
+    // and masking them everywhere would hide host names and paths that such facts often hold
+    else if (noLog && def && !def.choices && ['str', 'path', 'raw', 'list', 'dict'].includes(def.type)) secrets.add(value);
   }
 }

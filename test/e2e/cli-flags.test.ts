@@ -112,7 +112,8 @@ describe('command-line flags, configuration file and ad-hoc mode', () => {
       writeFileSync(join(dir, 'bad.yml'), '- hosts: nodes\n  tasks:\n    - copy: {dest: /x, contnt: y}\n    - nosuchmodule: {}\n');
       const bad = await tsrun(['playbook', join(dir, 'bad.yml'), '--syntax-check']);
       expect(bad.exitCode).toBe(4);
-      expect(bad.stderr).toMatch(/bad\.yml:4/);
+      // the first error in the file, found before any host is touched: the argument typo on line 3
+      expect(bad.stderr).toMatch(/bad\.yml:3:24: copy: unsupported argument "contnt"/);
       const l = await run('--list-hosts', '--list-tasks', '--list-tags', '--limit', 'node1,node2', '--skip-tags', 'one');
       expect(l.exitCode).toBe(0);
       expect(l.stdout).toContain('hosts (2):\n      node1\n      node2\n');

@@ -8,8 +8,16 @@ import { events, labInventory, PLANS, tsrun } from './plans-helpers';
 type Outcome = { task: string; host: string; status: string; msg?: string };
 
 /** Every host result of a --json run, in order. */
+/** Host results in task order; within a task, by host name (hosts report in the order they finish). */
 function outcomes(stdout: string): Outcome[] {
-  return events(stdout).filter((e) => e.type === 'host_result').map((e) => ({ task: e.task, host: e.host, status: e.status, msg: e.msg }));
+  const all: Outcome[] = events(stdout).filter((e) => e.type === 'host_result').map((e) => ({ task: e.task, host: e.host, status: e.status, msg: e.msg }));
+  const runs: Outcome[][] = [];
+  for (const o of all) {
+    const last = runs.at(-1);
+    if (last && last[0].task === o.task) last.push(o);
+    else runs.push([o]);
+  }
+  return runs.flatMap((r) => r.sort((a, b) => a.host.localeCompare(b.host)));
 }
 
 const UNKNOWN = ['a command whose result cannot be predicted', 'uses the command\'s output', 'runs only when the command said so'];

@@ -11,7 +11,8 @@ const lab = inject('lab');
 const nodes = ['node1', 'node2', 'node3'];
 const zero = { node1: 0, node2: 0, node3: 0 };
 const WATCHED = ['/etc', '/root', '/tmp', '/var/lib'];
-const PRUNE = ['/var/lib/docker', '/var/lib/containerd', '/var/lib/systemd', '/var/lib/apt/lists', '/var/lib/dhcp', '/var/lib/private'];
+// timedatectl starts systemd-timedated, whose PrivateTmp directory is systemd's doing, not the role's
+const PRUNE = ['/tmp/systemd-private-*', '/var/lib/docker', '/var/lib/containerd', '/var/lib/systemd', '/var/lib/apt/lists', '/var/lib/dhcp', '/var/lib/private'];
 const addr = (h: string) => lab.hosts.find((x) => x.name === h)?.address ?? '';
 let tmp: string;
 let play: string;

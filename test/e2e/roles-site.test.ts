@@ -145,7 +145,7 @@ describe.sequential('playbooks/site.yml in the lab', () => {
 
   it('etcd-precheck: passes on three nodes and reports the measured fsync latency and clock offset', () => {
     for (const h of nodes()) {
-      const m = first.events.find((e) => e.type === 'host_result' && e.host === h && e.task?.includes('measurements of this node'));
+      const m = first.events.find((e) => e.type === 'host_result' && e.host === h && e.task?.includes('etcd-precheck | measurements of this node'));
       const text = JSON.stringify(m?.result ?? {});
       expect(text, h).toMatch(/fdatasync p99 in \/var\/lib: \d+\.\d+ ms over 100 writes/);
       expect(text, h).toMatch(/clock offset from the controller: -?\d+ ms \+- \d+ ms/);
