@@ -1,4 +1,4 @@
-import type { HostResult, HostStats } from '../executor/events';
+import type { HostResult } from '../executor/events';
 
 /** One line for a host's result, as Ansible prints it: `changed: [node1] => msg`. */
 export function resultLine(r: HostResult): string {
@@ -26,11 +26,6 @@ export function itemLines(r: HostResult): string[] {
     const said = i.debug !== undefined ? ` => ${typeof i.debug === 'string' ? i.debug : JSON.stringify(i.debug)}` : i.msg && i.status === 'failed' ? ` ${i.msg}` : '';
     return `  ${i.status}: [${r.host}] => (item=${i.label})${said}`;
   });
-}
-
-/** The recap line of one host. */
-export function recapLine(host: string, s: HostStats, width: number): string {
-  return `${host.padEnd(width)} : ok=${s.ok} changed=${s.changed} unreachable=${s.unreachable} failed=${s.failed} skipped=${s.skipped} rescued=${s.rescued} ignored=${s.ignored}${s.unknown ? ` unknown=${s.unknown}` : ''}`;
 }
 
 /** Seconds with two decimals. */
