@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applySetFact, labInventory, render, roleDefaults, roleTask, type Vars } from './harness';
+import { applySetFact, labInventory, render, roleDefaults, roleTask, type Vars, listenLoopback } from './harness';
 
 // The probe and clock scripts run for real on this machine with sh; the only peer is 127.0.0.1.
 const work = mkdtempSync(join(tmpdir(), 'tsrun-etcd-precheck-'));
@@ -12,17 +12,10 @@ let busy: Server;
 let busyPort = 0;
 let freePort = 0;
 
-function listen(): Promise<Server> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  });
-}
-
 beforeAll(async () => {
-  busy = await listen();
+  busy = await listenLoopback();
   busyPort = (busy.address() as { port: number }).port;
-  const probe = await listen();
+  const probe = await listenLoopback();
   freePort = (probe.address() as { port: number }).port;
   await new Promise((r) => probe.close(r));
 });

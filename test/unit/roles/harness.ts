@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -90,4 +91,12 @@ export function labInventory(host: string): Vars {
     inventory_hostname: host,
     ...hostvars[host],
   };
+}
+
+/** A TCP server on a port of 127.0.0.1 that the OS hands out: a port held busy, or one known to be free once closed. */
+export function listenLoopback(): Promise<Server> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => resolve(s));
+  });
 }

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { createServer, type Server } from 'node:net';
+import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applySetFact, labInventory, render, roleDefaults, roleTask, type Vars } from './harness';
+import { applySetFact, labInventory, render, roleDefaults, roleTask, type Vars, listenLoopback } from './harness';
 import { roleTasks } from './task-walk';
 
 // The probe, listener and reach scripts run for real on this machine with sh and perl; the only peer is 127.0.0.1,
@@ -12,18 +12,11 @@ let busyPort = 0;
 const free: number[] = [];
 let freeUdp = 0;
 
-function listen(): Promise<Server> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => resolve(s));
-  });
-}
-
 beforeAll(async () => {
-  busy = await listen();
+  busy = await listenLoopback();
   busyPort = (busy.address() as { port: number }).port;
   for (let i = 0; i < 2; i++) {
-    const s = await listen();
+    const s = await listenLoopback();
     free.push((s.address() as { port: number }).port);
     await new Promise((r) => s.close(r));
   }
