@@ -68,6 +68,8 @@ describe('tsrun drift takes the run options of tsrun playbook', () => {
   const nodes = ['node1', 'node2', 'node3'];
   const user = 'hpldrift';
   const token = 'Dr1ft-t0ken-value-77';
+  // the token is a secret of the run, as tsrun_secret_vars names it
+  const vars = JSON.stringify({ api_token: token, tsrun_secret_vars: ['api_token'] });
   let dir: string;
   const book = () => join(dir, 'opts.yml');
   const on = async (host: string, cmd: string) => (await labSsh(lab(), host, cmd)).stdout.trim();
@@ -90,7 +92,8 @@ describe('tsrun drift takes the run options of tsrun playbook', () => {
       '    - name: token file', '      copy: {content: "token={{ api_token }}\\n", dest: /root/hpl-drift-opts/token.conf, mode: "0600"}', '',
     ].join('\n'));
     for (const h of nodes) {
-      await on(h, `id ${user} >/dev/null 2>&1 || useradd -m -s /bin/sh ${user}; install -d -o ${user} -m 700 /home/${user}/.ssh && install -o ${user} -m 600 /root/.ssh/authorized_keys /home/${user}/.ssh/authorized_keys && echo '${user} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/${user} && rm -rf /root/hpl-drift-opts`);
+      // the lab's sshd takes its key for every user (/etc/ssh/lab_authorized_keys)
+      await on(h, `id ${user} >/dev/null 2>&1 || useradd -m -s /bin/sh ${user}; echo '${user} ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/${user} && rm -rf /root/hpl-drift-opts`);
     }
     const converge = await run(['playbook', '-i', 'inventory.yml', book(), '-u', 'root', '-e', `api_token=${token}`]);
     expect(converge.stderr).toBe('');
@@ -145,12 +148,12 @@ describe('tsrun drift takes the run options of tsrun playbook', () => {
   it('masks secrets in the summary, the -v log, its diffs and the --json events', async () => {
     await on('node2', 'echo token=old > /root/hpl-drift-opts/token.conf');
     writeFileSync(join(dir, 'reject.yml'), '- hosts: nodes\n  gather_facts: no\n  tasks:\n    - fail: {msg: "token {{ api_token }} rejected"}\n      when: inventory_hostname == "node3"\n');
-    const log = await run(['drift', '-i', 'inventory.yml', book(), join(dir, 'reject.yml'), '-u', 'root', '-v', '-D', '-e', `api_token=${token}`]);
+    const log = await run(['drift', '-i', 'inventory.yml', book(), join(dir, 'reject.yml'), '-u', 'root', '-v', '-D', '-e', vars]);
     expect(log.exitCode).toBe(2);
     expect(log.stdout).toMatch(/node2 : drifted: 1 change pending/);
     expect(log.stdout).toMatch(/node3 : failed: .*token \*{8} rejected/);
     expect(log.stdout).toMatch(/\+token=\*{8}/); // the -D diff of node2's file, masked
-    const json = await run(['drift', '-i', 'inventory.yml', book(), join(dir, 'reject.yml'), '-u', 'root', '--json', '-e', `api_token=${token}`]);
+    const json = await run(['drift', '-i', 'inventory.yml', book(), join(dir, 'reject.yml'), '-u', 'root', '--json', '-e', vars]);
     expect(json.exitCode).toBe(2);
     const drift = events(json.stdout).filter((e) => e.type === 'drift').pop()!;
     expect(drift.hosts.node3.error).toMatch(/token \*{8} rejected/);
