@@ -52,7 +52,7 @@ describe('drift as an exit code, on lab hosts', () => {
     expect(plainCheck.exitCode).toBe(0); // without the flag, pending changes are not an error
     const detailed = await tsrun('playbook', '-i', inv(), book, '--check', '--detailed-exitcode');
     expect(detailed.exitCode).toBe(6);
-  });
+  }, 900_000);
 
   it('a failure wins over drift: exit 2, with the host named in the summary', async () => {
     writeFileSync(join(dir, 'broken.yml'), '- hosts: nodes\n  gather_facts: no\n  tasks:\n    - fail: {msg: broken}\n      when: inventory_hostname == "node3"\n    - copy: {content: "x\\n", dest: /srv/hpl-drift/other}\n');
