@@ -178,5 +178,5 @@ describe.sequential('playbooks/k3s-airgap.yml in the lab', () => {
     expect(json.stdout + json.stderr).not.toContain(PASSWORD);
     expect(run.stdout + run.stderr + json.stdout + json.stderr).not.toContain(b64(`${USER}:${next}`));
     expect(changedByHost(json)).toEqual(Object.fromEntries(hosts().map((h) => [h, 0])));
-  });
+  }, 900_000);
 });
