@@ -3,6 +3,10 @@ import type { Module } from './types';
 /** Fails the host when any condition is false, naming the first that failed. */
 export const assert: Module<{ that: unknown[]; fail_msg?: string; success_msg?: string; quiet: boolean }> = {
   name: 'assert',
+  returns: {
+    assertion: { type: 'str', returned: 'failed', description: 'The first condition that did not hold.', sample: 'x > 1' },
+    evaluated_to: { type: 'bool', returned: 'failed', description: 'What it evaluated to.', sample: false },
+  },
   summary: 'Check that conditions hold; fail with a message when one does not.',
   controllerOnly: true,
   args: {

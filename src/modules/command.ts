@@ -1,6 +1,6 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
+import { commandReturns, commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
 import { splitWords } from './sys/words';
 import type { Module } from './types';
 
@@ -11,6 +11,7 @@ interface CommandArgs extends CommandArgsBase {
 /** Runs a program with arguments, without a shell: `|`, `>`, `;` and `$VAR` are passed literally. */
 export const command: Module<CommandArgs> = {
   name: 'command',
+  returns: commandReturns,
   summary: 'Execute a command on the host, without a shell',
   description:
     'Runs a program with its arguments directly (no shell: pipes, redirections and variables are literal words). ' +

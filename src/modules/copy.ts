@@ -3,7 +3,7 @@ import { basename, isAbsolute, posix } from 'node:path';
 import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
 import { probe, type FileState } from './fs/probe';
-import { applyContent, checkValidate, planContent, type ContentArgs, type ContentChange } from './fs/write';
+import { applyContent, checkValidate, contentReturns, planContent, type ContentArgs, type ContentChange } from './fs/write';
 import { predictContent } from '../predict/files';
 import { stateModule, type ArgSpec, type Module, type ModuleContext, type Plan } from './types';
 import { checkOwners } from '../predict/accounts';
@@ -65,7 +65,7 @@ function missingParent(path: string): string {
 }
 
 /** Builds copy or template: they differ only in where src is found and whether it is rendered. */
-export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' | 'examples'>, kind: 'files' | 'templates', extra: ArgSpec): Module<CopyArgs> {
+export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' | 'examples' | 'returns'>, kind: 'files' | 'templates', extra: ArgSpec): Module<CopyArgs> {
   return stateModule<CopyArgs, CopyState, ContentChange>({
     ...meta,
     args: { ...extra, ...commonSpec },
@@ -105,6 +105,7 @@ export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' |
 export const copy = copyLike(
   {
     name: 'copy',
+    returns: contentReturns,
     summary: 'Copy a file (or inline content) to the host',
     description: 'Writes atomically; checksum is sha1 as in Ansible. Copying directories and remote_src are not supported.',
     examples: '- copy: { src: motd, dest: /etc/motd, mode: 0644 }\n- copy: { content: "hello\\n", dest: /tmp/hello, backup: yes }',

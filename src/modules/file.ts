@@ -124,6 +124,13 @@ function done(f: FileState, state: FileStateName, cmds: string[], lines: string[
 /** file: manages files, directories, links and their attributes. */
 export const file = stateModule<FileArgs, FileModState, string[]>({
   name: 'file',
+  returns: {
+    path: { type: 'str', returned: 'always', description: 'The path managed.', sample: '/srv/app' },
+    state: { type: 'str', returned: 'always', description: 'Its state after the task: file, directory, link, hard, touch or absent.', sample: 'directory' },
+    mode: { type: 'str', returned: 'unless absent', description: 'Permissions after the task, in octal.', sample: '0755' },
+    owner: { type: 'str', returned: 'unless absent', description: 'Owner after the task.', sample: 'www-data' },
+    group: { type: 'str', returned: 'unless absent', description: 'Group after the task.', sample: 'www-data' },
+  },
   summary: 'Manage files, directories, symbolic and hard links, and their attributes',
   description: 'state=link/hard set owner and group on the link itself; a symbolic link has no mode of its own.',
   examples: '- file: { path: /srv/app, state: directory, owner: www-data, mode: 0755 }\n- file: { src: /srv/app/current, dest: /srv/www, state: link }',

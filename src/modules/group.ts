@@ -28,6 +28,12 @@ export const group = stateModule<GroupArgs, GroupEntry[], string[]>({
     gid: { type: 'int', description: 'The group id.' },
     system: { type: 'bool', default: false, description: 'Create a system group (groupadd -r); only when the group is created.' },
   },
+  returns: {
+    name: { type: 'str', returned: 'always', description: 'The group name.', sample: 'deploy' },
+    state: { type: 'str', returned: 'always', description: 'The state asked for.', sample: 'present' },
+    system: { type: 'bool', returned: 'always', description: 'Whether a system group was asked for.', sample: false },
+    gid: { type: 'int', returned: 'when the group is present', description: 'The group id.', sample: 1500 },
+  },
   async read(ctx, args) {
     checkAccountName('group', args.name);
     const r = await hostExec(ctx, accountsReadScript(args.name));

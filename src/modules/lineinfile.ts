@@ -2,7 +2,7 @@ import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
 import { currentText, planEdit, readEditable, type EditArgs, type EditState } from './fs/edit';
 import { bare, expandBackrefs, pyRegex, splitLines } from './fs/text';
-import { applyContent, checkValidate, type ContentChange } from './fs/write';
+import { applyContent, checkValidate, contentReturns, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
 import { predictContent } from '../predict/files';
 import { checkOwners } from '../predict/accounts';
@@ -113,6 +113,7 @@ export function planLineinfile(s: EditState, args: LineArgs): Plan<ContentChange
 /** lineinfile: ensures one line is in a file (or replaced, or removed). */
 export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
   name: 'lineinfile',
+  returns: { path: { type: 'str', returned: 'always', description: 'The file edited.', sample: '/etc/ssh/sshd_config' }, ...contentReturns },
   summary: 'Ensure a particular line is in a file, or replace or remove it',
   description: "Regular expressions are Python re syntax approximated by JavaScript RegExp ((?P<name>) is translated); lines are matched without their line ending.",
   examples: "- lineinfile: { path: /etc/ssh/sshd_config, regexp: '^#?PermitRootLogin', line: 'PermitRootLogin no' }",

@@ -24,6 +24,7 @@ async function detect(ctx: ModuleContext): Promise<string> {
 /** Installs or removes packages with the host's own package manager (apt on Debian-family hosts). */
 export const pkg: Module<PackageArgs> = {
   name: 'package',
+  returns: apt.returns,
   summary: "Manage packages with the host's package manager",
   description: 'A generic front end: hands name and state to the module for the host\'s package manager (ansible_pkg_mgr, detected when facts were not gathered). Only apt is supported so far.',
   args: {

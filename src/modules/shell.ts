@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
+import { commandReturns, commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
 import type { Module } from './types';
 
 interface ShellArgs extends CommandArgsBase {
@@ -11,6 +11,7 @@ interface ShellArgs extends CommandArgsBase {
 /** Runs a command line through a shell (/bin/sh unless `executable` says otherwise). */
 export const shell: Module<ShellArgs> = {
   name: 'shell',
+  returns: commandReturns,
   summary: 'Execute a command line through a shell on the host',
   description:
     'Runs the text through `/bin/sh -c` (or `executable -c`), so pipes, redirections and variables work. ' +

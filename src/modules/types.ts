@@ -20,6 +20,17 @@ export interface ArgDef {
 
 export type ArgSpec = Record<string, ArgDef>;
 
+/** One value a module returns (what `register` exposes), declared beside its arguments as Ansible's RETURN block. */
+export interface ReturnDef {
+  type: 'str' | 'int' | 'float' | 'bool' | 'list' | 'dict' | 'raw';
+  description: string;
+  /** When it is present: `always`, `success`, `changed`, or a condition in words. */
+  returned: string;
+  sample?: unknown;
+}
+
+export type ReturnSpec = Record<string, ReturnDef>;
+
 /** A change shown by --diff: a file's content, or readable lines for mode/owner/package/service changes. */
 export type Diff =
   | { kind: 'file'; path: string; before: string; after: string }
@@ -70,6 +81,8 @@ export interface Module<A = Record<string, unknown>> {
   /** Longer documentation for `tsrun doc NAME`. */
   description?: string;
   args: ArgSpec;
+  /** What `register` holds besides `changed`, `failed`, `msg` and `diff`: documented by `tsrun doc`. */
+  returns: ReturnSpec;
   /** Free-form `k=v` string form: the argument that takes the text that is not k=v (command's `cmd`). */
   freeForm?: string;
   /** Accepts any arguments (set_fact): no validation against `args`. */

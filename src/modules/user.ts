@@ -40,6 +40,21 @@ export const user = stateModule<UserArgs, AccountsState, UserChange>({
     remove: { type: 'bool', default: false, description: 'With state=absent, also remove the home directory and mail spool (userdel -r).' },
     force: { type: 'bool', default: false, description: 'With state=absent, remove even when the user is logged in (userdel -f).' },
   },
+  returns: {
+    name: { type: 'str', returned: 'always', description: 'The user name.', sample: 'deploy' },
+    state: { type: 'str', returned: 'always', description: 'The state asked for.', sample: 'present' },
+    uid: { type: 'int', returned: 'when the user is present', description: 'The user id.', sample: 1001 },
+    group: { type: 'int', returned: 'when the user is present', description: 'The primary group id.', sample: 1001 },
+    groups: { type: 'str', returned: 'when the user is present', description: 'The supplementary groups, comma-separated.', sample: 'docker,adm' },
+    home: { type: 'str', returned: 'when the user is present', description: 'The home directory.', sample: '/home/deploy' },
+    shell: { type: 'str', returned: 'when the user is present', description: 'The login shell.', sample: '/bin/bash' },
+    comment: { type: 'str', returned: 'when the user is modified', description: 'The GECOS field.', sample: 'Deploy user' },
+    append: { type: 'bool', returned: 'when the user is modified', description: 'Whether groups were added to the current ones.', sample: false },
+    system: { type: 'bool', returned: 'when the user is present', description: 'Whether a system account was asked for.', sample: false },
+    create_home: { type: 'bool', returned: 'when the user is present', description: 'Whether the home directory is created.', sample: true },
+    remove: { type: 'bool', returned: 'when state=absent', description: 'Whether the home directory was removed too.', sample: false },
+    force: { type: 'bool', returned: 'when state=absent', description: 'Whether userdel -f was used.', sample: false },
+  },
   async read(ctx, args) {
     checkAccountName('user', args.name);
     const r = await hostExec(ctx, accountsReadScript(args.name, { shadow: args.password !== undefined, home: args.home }));
