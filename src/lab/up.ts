@@ -1,5 +1,6 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pLimit from 'p-limit';
 import { TsrunError } from '../core/errors';
 import { aptMirror, ensureBase } from './base';
 import { labDown } from './down';
@@ -24,6 +25,7 @@ export interface LabUpOptions {
 }
 
 const SSH_WAIT_MS = 60_000;
+const SSH_WAITERS = 32;
 
 function count(value: number | undefined, dflt: number, max: number, what: string): number {
   const n = value ?? dflt;
@@ -141,7 +143,10 @@ async function startLab(state: LabState, base: string, log: Log): Promise<void> 
   await pushLabImage(info.registry);
   await waitForPort(state.bridgeAddress, PROXY_PORT, 10_000);
   log(`lab ${state.name}: hosts started, waiting for sshd (${since()})`);
-  await Promise.all(state.hosts.map((h) => waitForPort(h.address, 22, SSH_WAIT_MS, 'SSH-')));
+  // A bounded number of hosts probed at once, each with its own deadline from when its turn comes: a thousand
+  // probes at once are a connection storm of their own (every one makes an sshd fork and re-execute).
+  const waiting = pLimit(SSH_WAITERS);
+  await Promise.all(state.hosts.map((h) => waiting(() => waitForPort(h.address, 22, SSH_WAIT_MS, 'SSH-'))));
   if (!state.light) await Promise.all(state.hosts.map((h) => waitForBoot(info, h.name, h.address, log)));
   writeFileSync(info.inventoryPath, renderInventory(info));
   log(`lab ${state.name}: ${state.hosts.length} hosts answer SSH (${since()})`);
