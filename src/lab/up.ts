@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { TsrunError } from '../core/errors';
@@ -146,10 +146,25 @@ async function startLab(state: LabState, base: string, log: Log): Promise<void> 
   // A bounded number of hosts probed at once, each with its own deadline from when its turn comes: a thousand
   // probes at once are a connection storm of their own (every one makes an sshd fork and re-execute).
   const waiting = pLimit(SSH_WAITERS);
-  await Promise.all(state.hosts.map((h) => waiting(() => waitForPort(h.address, 22, SSH_WAIT_MS, 'SSH-'))));
+  await Promise.all(state.hosts.map((h, i) => waiting(() => waitForPort(h.address, 22, SSH_WAIT_MS, 'SSH-').catch((err: unknown) => {
+    throw hostProblem(err, h, specs[i].dir);
+  }))));
   if (!state.light) await Promise.all(state.hosts.map((h) => waitForBoot(info, h.name, h.address, log)));
   writeFileSync(info.inventoryPath, renderInventory(info));
   log(`lab ${state.name}: ${state.hosts.length} hosts answer SSH (${since()})`);
+}
+
+/** A host that never answered: the error with what its console said and whether its process still runs. */
+function hostProblem(err: unknown, h: HostState, dir: string): unknown {
+  if (!(err instanceof TsrunError)) return err;
+  let console = '';
+  try {
+    console = readFileSync(join(dir, 'console.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
+  } catch {
+    // no log written yet
+  }
+  const proc = alive(h.pid) ? `its process ${h.pid} runs` : `its process ${h.pid ?? '?'} has exited`;
+  return new TsrunError(err.code, `${err.message}; ${h.name}: ${proc}; console: ${console || '(empty)'}`);
 }
 
 /**
