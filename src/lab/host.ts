@@ -1,6 +1,5 @@
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import { TsrunError } from '../core/errors';
 import { spawnDetached } from './services';
 import { sh } from './sys';
@@ -18,11 +17,8 @@ export interface HostSpec {
   hostsFile: string;
 }
 
-/**
- * Writes the host's own files into the overlay's upper layer before it is mounted: hostname, /etc/hosts,
- * a fresh ed25519 host key and the lab key. Returns the host's public key line for known_hosts.
- */
-export function prepareHost(spec: HostSpec): string {
+/** Writes the host's own files into the overlay's upper layer before it is mounted: hostname, /etc/hosts and the lab key. */
+export function prepareHost(spec: HostSpec): void {
   const upper = join(spec.dir, 'upper');
   for (const d of ['upper/etc/ssh', 'work', 'root', 'docker']) mkdirSync(join(spec.dir, d), { recursive: true });
   chmodSync(join(upper, 'etc'), 0o755);
@@ -34,12 +30,28 @@ export function prepareHost(spec: HostSpec): string {
   // modules-load.d entry), fails, and leaves the host "degraded". Masked per host, so cached bases need no rebuild.
   mkdirSync(join(upper, 'etc/systemd/system'), { recursive: true });
   symlinkSync('/dev/null', join(upper, 'etc/systemd/system/systemd-modules-load.service'));
-  // In-process rather than one ssh-keygen each: a thousand processes cost minutes on a loaded machine.
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `root@${spec.name}` });
-  const key = join(upper, 'etc/ssh/ssh_host_ed25519_key');
-  writeFileSync(key, pair.private, { mode: 0o600 });
-  writeFileSync(`${key}.pub`, `${pair.public}\n`, { mode: 0o644 });
-  return pair.public.trim();
+}
+
+/** Where a host's ed25519 host key goes in its upper layer. */
+function hostKeyPath(spec: HostSpec): string {
+  return join(spec.dir, 'upper/etc/ssh/ssh_host_ed25519_key');
+}
+
+/**
+ * Makes every host's key with ssh-keygen, a few shells each running it for a share of the hosts: one Node spawn
+ * per host costs minutes on a loaded machine. (ssh2's in-process generator was tried: about one key in sixty
+ * was refused by sshd 9.2, "error in libcrypto".) Returns the public key lines, in order.
+ */
+export async function makeHostKeys(specs: HostSpec[]): Promise<string[]> {
+  const shells = 4;
+  const lines = specs.map((s) => `ssh-keygen -q -t ed25519 -N '' -C 'root@${s.name}' -f '${hostKeyPath(s)}' </dev/null`);
+  await Promise.all(
+    Array.from({ length: shells }, (_, k) => {
+      const mine = lines.filter((_, i) => i % shells === k);
+      return mine.length ? sh('sh', ['-s'], { input: ['set -e', ...mine].join('\n') + '\n' }) : Promise.resolve('');
+    }),
+  );
+  return specs.map((s) => readFileSync(`${hostKeyPath(s)}.pub`, 'utf8').trim());
 }
 
 function overlayMount(base: string, dir: string): string {

@@ -4,7 +4,7 @@ import pLimit from 'p-limit';
 import { TsrunError } from '../core/errors';
 import { aptMirror, ensureBase } from './base';
 import { labDown } from './down';
-import { prepareHost, startFullHost, startLightHosts, type HostSpec } from './host';
+import { makeHostKeys, prepareHost, startFullHost, startLightHosts, type HostSpec } from './host';
 import { pushLabImage } from './image';
 import { infoOf } from './info';
 import { renderEtcHosts, renderInventory, renderKnownHosts } from './inventory';
@@ -132,7 +132,8 @@ async function startLab(state: LabState, base: string, log: Log): Promise<void> 
   const publicKey = await sh('ssh-keygen', ['-y', '-f', info.keyPath]);
   const hostsFile = renderEtcHosts(state.bridgeAddress, state.hosts);
   const specs: HostSpec[] = state.hosts.map((h) => ({ ...h, dir: join(info.dir, 'hosts', h.name), authorizedKey: publicKey, hostsFile }));
-  const hostKeys = specs.map(prepareHost);
+  specs.forEach(prepareHost);
+  const hostKeys = await makeHostKeys(specs);
   writeFileSync(info.knownHostsPath, renderKnownHosts(state.hosts.map((h, i) => ({ ...h, publicKey: hostKeys[i] }))));
   log(`lab ${state.name}: host keys made (${since()})`);
   const pids = state.light ? await startLightHosts(specs, base, { gateway: state.bridgeAddress, prefixLen }) : specs.map((s) => startFullHost(s, base));
