@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { TsrunError } from '../core/errors';
+import { WIDE_MAX } from '../lab/addressing';
 import type { BenchFlags } from './command';
 import { DEFAULT_OUT } from './paths';
 import type { Tool } from './tools';
 
 function counts(value: string): number[] {
   const n = value.split(',').map((s) => s.trim());
-  if (!n.every((s) => /^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 180)) {
-    throw new TsrunError('USAGE', `bench: --hosts ${JSON.stringify(value)} is not a list of host counts`, { expected: 'numbers from 1 to 180, comma separated, e.g. 10,50' });
+  if (!n.every((s) => /^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= WIDE_MAX.nodes)) {
+    throw new TsrunError('USAGE', `bench: --hosts ${JSON.stringify(value)} is not a list of host counts`, { expected: `numbers from 1 to ${WIDE_MAX.nodes}, comma separated, e.g. 10,50` });
   }
   return [...new Set(n.map(Number))].sort((a, b) => a - b);
 }
