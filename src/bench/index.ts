@@ -37,6 +37,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--reps <n>', 'repetitions of every case', reps, 3)
     .option('--tools <list>', 'controllers to compare: tsrun,ansible,mitogen', tools, ['tsrun', 'ansible'] as Tool[])
     .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')
+    .option('--no-large', 'skip the large-input cases (a 7 MB template to 10 hosts, a 50 MB playbook checked)')
+    .option('--large-only', 'only the large-input cases')
     .option('--startup-only', 'only the start-up cases (tsrun --version, a 1-task local playbook) against node -e 0')
     .option('--startup-runs <n>', 'back-to-back pairs per start-up case', reps, 7)
     .option('--out <dir>', 'where results.md, results.json and chart.svg go', DEFAULT_OUT)

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
+import { runSecrets } from '../core/secrets';
 import type { Reporter } from '../executor/events';
+import { MaskingReporter } from '../output/masked';
 import { EXIT, pendingExit } from './exit-codes';
 import { addRunFlags, collect, commaList, type RunFlags } from './run-flags';
 
@@ -74,11 +76,11 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
       const base = await runOptionsFrom(o, { tags, skipTags, step: o.step });
       base.gate = taskGate({ startAt: o.startAtTask, step: o.step });
       const shown: Reporter = o.jsonFile ? new (await import('../output/tee')).TeeReporter(base.reporter, o.jsonFile) : base.reporter;
-      // the page and its JSON event are output too: the recorder sees events only after the secrets are masked
-      const reporter: Reporter = o.timeline
-        ? new (await import('../output/masked')).MaskingReporter(
-          new (await import('../timeline/recorder')).TimelineRecorder(shown, o.timeline, o.json ? (t) => process.stdout.write(t) : undefined), base.secrets ?? (await import('../core/secrets')).runSecrets)
+      const outer: Reporter = o.timeline
+        ? new (await import('../timeline/recorder')).TimelineRecorder(shown, o.timeline, o.json ? (t) => process.stdout.write(t) : undefined)
         : shown;
+      // the file channels (--json-file, --timeline) take events before base.reporter masks them
+      const reporter = outer === base.reporter ? outer : new MaskingReporter(outer, runSecrets);
       const shard = o.shard ? (await import('../shard/split')).parseShard(o.shard) : undefined;
       const opts = { ...base, reporter, shard };
       const secrets = [opts.connection.askPass, opts.connection.becomePassword].filter((x): x is string => !!x);
