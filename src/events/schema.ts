@@ -60,21 +60,21 @@ const event = <K extends string, P extends Record<string, TSchema>>(type: K, des
   Type.Object({ type: Type.Literal(type), ...Envelope, ...fields }, { additionalProperties: false, description, title: type });
 
 export const RunStartEvent = event('run_start', 'The command started: what it was asked to do.', {
-  command: Type.String({ description: '`playbook`, `adhoc`, `drift` or `apply`.' }),
+  command: Type.String({ description: '`playbook` or `adhoc` (drift, apply and merge write no run_start).' }),
   playbooks: Type.Array(Type.String(), { description: 'The playbook files (empty for ad-hoc commands).' }),
-  check: Type.Boolean(),
-  diff: Type.Boolean(),
+  check: Type.Boolean({ description: '--check.' }),
+  diff: Type.Boolean({ description: '--diff.' }),
   verbosity: Type.Integer({ minimum: 0, description: 'The number of `-v`.' }),
   version: Type.String({ description: 'The version of tsrun.' }),
 });
 export const PlayStartEvent = event('play_start', 'A play starts.', {
   playId,
-  name: Type.String(),
+  name: Type.String({ description: 'The play\'s name (its hosts pattern when it has none).' }),
   hosts: Type.Array(Type.String(), { description: 'The hosts the play runs on (after --limit and --shard).' }),
 });
 export const PlayEndEvent = event('play_end', 'A play ended (also when it was ended early).', {
   playId,
-  name: Type.String(),
+  name: Type.String({ description: 'As in play_start.' }),
   durationMs: durationMs('the play took'),
 });
 export const TaskStartEvent = event('task_start', 'A task, a handler or fact gathering starts on its hosts.', {
@@ -97,7 +97,7 @@ export const HostResultEvent = event('host_result', 'One host finished a task (r
 export const TaskEndEvent = event('task_end', 'Every host finished the task.', {
   playId,
   taskId,
-  name: Type.String(),
+  name: Type.String({ description: 'As in task_start.' }),
   durationMs: durationMs('from task_start to the last host\'s result'),
 });
 export const WarningEvent = event('warning', 'Something the run went on despite.', {
@@ -151,7 +151,7 @@ export const EVENT_SCHEMAS = [
 ] as const;
 
 /** Any event, as written on a `--json` line. */
-export const EventSchema = Type.Union([...EVENT_SCHEMAS], { $id: 'https://tsrun.dev/schemas/events.schema.json', title: 'tsrun --json event' });
+export const EventSchema = Type.Union([...EVENT_SCHEMAS], { title: 'tsrun --json event', description: `One line of tsrun --json output (schema version ${EVENT_SCHEMA_VERSION}).` });
 export type WireEvent = Static<typeof EventSchema>;
 
 /** The fields stamped on every event as it is written, and the ids of its play and task. */
