@@ -37,7 +37,8 @@ export function registerDriftCommand(program: Command, setExit: (code: number) =
       const verbosity = Math.max(0, o.verbose - 1);
       const inner = o.json ? new JsonReporter(write) : o.verbose > 0 ? new PlainReporter(write, verbosity) : undefined;
       const opts = await runOptionsFrom({ ...o, check: true, verbose: verbosity }, {
-        tags: commaList(o.tags), skipTags: commaList(o.skipTags), reporter: new DriftReporter(write, Boolean(o.json), inner),
+        tags: commaList(o.tags), skipTags: commaList(o.skipTags), command: 'drift', playbooks: files,
+        output: { renderer: new DriftReporter(write, Boolean(o.json), inner) },
       });
       setInterruptible(opts.reporter);
       let code: number = EXIT.OK;

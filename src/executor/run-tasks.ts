@@ -45,7 +45,14 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
   registerTaskSecrets(pc, task, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name, location: task.loc });
   const title = displayName(pc, task, hosts[0], inh);
   if (!handler && pc.opts.gate && !(await pc.opts.gate({ name: title }))) return [];
-  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}` });
+  const taskStarted = performance.now();
+  const role = task.scope.roleUse?.role;
+  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}`, action: task.action, role: role?.name });
+  // -vv: where the task and its role are, as Ansible's "task path:"
+  if (pc.opts.verbosity >= 2) {
+    pc.opts.reporter.event({ type: 'log', level: 2, text: `task path: ${task.loc.file}:${task.loc.line}` });
+    if (role) pc.opts.reporter.event({ type: 'log', level: 2, text: `role path: ${role.path} (role ${role.name})` });
+  }
   const limit = pLimit(pc.opts.forks);
   // each result is told as its host finishes, so the live view knows which hosts are still running; hosts still
   // waiting for a fork when an interrupt comes are not started
@@ -61,7 +68,7 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
     // run_once: every host sees the one result
     for (const h of hosts) h.hostFacts[task.kw.register] = hosts[0].hostFacts[task.kw.register];
   }
-  pc.opts.reporter.event({ type: 'task_end', name: title });
+  pc.opts.reporter.event({ type: 'task_end', name: title, durationMs: performance.now() - taskStarted });
   stopOnFailures(pc, hosts, results, inh);
   return results;
 }

@@ -195,6 +195,11 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
   const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), {
     module: mod.name, task: task.name, location: task.argsLoc ?? task.loc, locate: (key) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined),
   });
+  // -vv: the arguments as the module gets them (secrets are masked by the output; a no_log task shows none)
+  if (pc.opts.verbosity >= 2) {
+    const shown = noLog ? 'hidden (no_log: true)' : JSON.stringify(args);
+    pc.opts.reporter.event({ type: 'log', level: 2, host: host.name, text: `${mod.name} args: ${shown}${become ? `, become ${become.user ?? 'root'}` : ''}${check ? ', check mode' : ''}` });
+  }
 
   const delegate = task.kw.delegate_to !== undefined ? String(expand(task.kw.delegate_to, vars, where)) : undefined;
   const conn = mod.controllerOnly ? new LocalConnection('localhost')

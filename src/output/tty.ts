@@ -49,6 +49,10 @@ export class TtyReporter implements Reporter {
         return this.current?.finish();
       case 'warning':
         return this.print(`[WARNING]: ${e.message}`);
+      case 'log':
+        // printed under the task's block once it is drawn, so the live view does not flicker
+        if (e.level <= this.verbosity) this.print(e.host ? `<${e.host}> ${e.text}` : e.text);
+        return;
       case 'recap':
         return this.print(renderRecap(e.stats, e.durationMs, this.tally, this.paint, this.verbosity));
     }
