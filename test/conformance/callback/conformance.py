@@ -29,7 +29,7 @@ class CallbackModule(CallbackBase):
         r = result._result
         out = {'type': 'host_result', 'task': result._task.get_name(), 'host': result._host.get_name(), 'status': status,
                'action': result._task.action}
-        if result._task.action in ('debug', 'ansible.builtin.debug') and 'results' not in r and status != 'skipped':
+        if result._task.action in ('debug', 'ansible.builtin.debug') and 'results' not in r and status in ('ok', 'changed'):
             keys = [k for k in r if not k.startswith('_') and k not in ('changed', 'failed', 'skipped', 'skip_reason')]
             if keys:
                 out['debug'] = r[keys[0]]
