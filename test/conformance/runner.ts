@@ -182,6 +182,26 @@ export function normalise(v: unknown): unknown {
   return v;
 }
 
+/**
+ * Ansible turns text that looks like a Python literal ("[]", "{'a': 1}") into that value; tsrun keeps the text. Both
+ * print the same, so text compares with the other side's Python form.
+ */
+function sameOutput(got: unknown, want: unknown): boolean {
+  if (JSON.stringify(normalise(got)) === JSON.stringify(normalise(want))) return true;
+  if (typeof got === 'string' && typeof want === 'object' && want !== null) return got === pyText(want);
+  if (typeof want === 'string' && typeof got === 'object' && got !== null) return want === pyText(got);
+  return false;
+}
+
+function pyText(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(pyText).join(', ')}]`;
+  if (v === null || v === undefined) return 'None';
+  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${pyText(k)}: ${pyText(x)}`).join(', ')}}`;
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return String(v);
+}
+
 /** What differs between two outcomes, one line each; empty when they agree. */
 export function differences(got: Outcome, want: Outcome): string[] {
   const out: string[] = [];
@@ -194,7 +214,7 @@ export function differences(got: Outcome, want: Outcome): string[] {
     if (g.name !== w.name || g.host !== w.host) out.push(`${where}: got ${g.name}${g.host ? ` on ${g.host}` : ''}`);
     if (g.status !== w.status) out.push(`${where}: status ${g.status}, expected ${w.status}`);
     // a failure's message is each tool's own (documented): only what a task that ran printed is compared
-    if (w.out !== undefined && !['failed', 'ignored'].includes(w.status) && JSON.stringify(normalise(g.out)) !== JSON.stringify(normalise(w.out))) {
+    if (w.out !== undefined && !['failed', 'ignored'].includes(w.status) && !sameOutput(g.out, w.out)) {
       out.push(`${where}: printed ${JSON.stringify(g.out)}, expected ${JSON.stringify(w.out)}`);
     }
   }
