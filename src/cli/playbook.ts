@@ -74,8 +74,10 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
       const base = await runOptionsFrom(o, { tags, skipTags, step: o.step });
       base.gate = taskGate({ startAt: o.startAtTask, step: o.step });
       const shown: Reporter = o.jsonFile ? new (await import('../output/tee')).TeeReporter(base.reporter, o.jsonFile) : base.reporter;
+      // the page and its JSON event are output too: the recorder sees events only after the secrets are masked
       const reporter: Reporter = o.timeline
-        ? new (await import('../timeline/recorder')).TimelineRecorder(shown, o.timeline, o.json ? (t) => process.stdout.write(t) : undefined)
+        ? new (await import('../output/masked')).MaskingReporter(
+          new (await import('../timeline/recorder')).TimelineRecorder(shown, o.timeline, o.json ? (t) => process.stdout.write(t) : undefined), base.secrets ?? (await import('../core/secrets')).runSecrets)
         : shown;
       const shard = o.shard ? (await import('../shard/split')).parseShard(o.shard) : undefined;
       const opts = { ...base, reporter, shard };

@@ -19,7 +19,7 @@ const positive = (flag: string) => (v: string) => {
   return n;
 };
 
-/** The options a run takes, shared by `tsrun playbook` and `tsrun adhoc`. */
+/** The options a run takes, shared by `tsrun playbook`, `tsrun adhoc` and `tsrun drift`. */
 export function addRunFlags(cmd: Command): Command {
   return cmd
     .option('-i, --inventory <source>', 'inventory file, directory or comma list (repeatable)', collect, [])
@@ -71,13 +71,22 @@ export function applySettings(): Settings {
   return settings;
 }
 
+/** What a command adds to the shared flags. */
+export interface RunExtras {
+  tags?: string[];
+  skipTags?: string[];
+  step?: boolean;
+  /** The command's own output (`tsrun drift`'s summary) instead of the usual renderer; it is masked all the same. */
+  reporter?: Reporter;
+}
+
 const CHECKING: Record<string, HostKeyChecking> = { strict: 'strict', 'accept-new': 'accept-new', off: 'off', yes: 'strict', true: 'strict', no: 'off', false: 'off' };
 
 /**
  * Builds a run's options. One order for every setting: command line > environment (TSRUN_*, then ANSIBLE_*) >
  * configuration file > defaults.
  */
-export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skipTags?: string[]; step?: boolean } = {}): Promise<RunOptions & { settings: Settings }> {
+export async function runOptionsFrom(o: RunFlags, extra: RunExtras = {}): Promise<RunOptions & { settings: Settings }> {
   const settings = applySettings();
   handleInterrupts();
   if (o.connection && !['ssh', 'local', 'smart', 'paramiko'].includes(o.connection)) {
@@ -92,7 +101,7 @@ export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skip
     ansible_host_key_checking: settings.hostKeyChecking,
   }).filter(([, v]) => v !== undefined));
   // every channel goes through the mask: results, diffs, warnings, errors, the recap
-  const reporter: Reporter = new MaskingReporter(await chooseReporter({ json: o.json, verbosity: o.verbose, plain: extra.step }), runSecrets);
+  const reporter: Reporter = new MaskingReporter(extra.reporter ?? await chooseReporter({ json: o.json, verbosity: o.verbose, plain: extra.step }), runSecrets);
   setInterruptible(reporter);
   const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
   const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;

@@ -70,6 +70,12 @@ export class DriftReporter implements Reporter {
     return `${out.join('\n')}\n`;
   }
 
+  /** Ctrl-C with no run on: the summary of what the check saw so far. */
+  interrupted(): void {
+    this.inner?.interrupted?.();
+    this.write(this.json ? `${JSON.stringify({ type: 'drift', hosts: Object.fromEntries(this.hosts) })}\n` : this.summary());
+  }
+
   async close(): Promise<void> {
     await this.inner?.close();
   }

@@ -5,6 +5,7 @@ import { bare, pyRegex, splitLines } from './fs/text';
 import { applyContent, checkValidate, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
 import { predictContent } from '../predict/files';
+import { checkOwners } from '../predict/accounts';
 
 /** Arguments of blockinfile, after validation. */
 export interface BlockArgs extends EditArgs {
@@ -83,6 +84,7 @@ export const blockinfile = stateModule<BlockArgs, EditState, ContentChange>({
   },
   async read(ctx, args) {
     checkValidate(args.validate);
+    await checkOwners(ctx, args);
     return readEditable(ctx, args.path);
   },
   plan: planBlockinfile,

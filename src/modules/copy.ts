@@ -6,6 +6,7 @@ import { probe, type FileState } from './fs/probe';
 import { applyContent, checkValidate, planContent, type ContentArgs, type ContentChange } from './fs/write';
 import { predictContent } from '../predict/files';
 import { stateModule, type ArgSpec, type Module, type ModuleContext, type Plan } from './types';
+import { checkOwners } from '../predict/accounts';
 
 /** Arguments of copy and template, after validation. */
 export interface CopyArgs extends ContentArgs {
@@ -86,6 +87,7 @@ export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' |
       const mkdir = args.dest.endsWith('/');
       const req = { follow: true, checksum: true, content: DIFF_LIMIT };
       const paths = mkdir ? [posix.join(args.dest, name)] : name ? [args.dest, posix.join(args.dest, name)] : [args.dest];
+      await checkOwners(ctx, args);
       const r = await probe(ctx, paths.map((path) => ({ ...req, path })));
       const file = r.files.length === 2 && r.files[0].type === 'directory' ? r.files[1] : r.files[0];
       return { file, source, user: r.user, group: r.group, mkdir };

@@ -7,6 +7,7 @@ import { resolveMode } from './fs/mode';
 import { probe, type FileState, type TreeEntry } from './fs/probe';
 import { stateModule, type Plan } from './types';
 import { predictFile } from '../predict/files';
+import { checkOwners } from '../predict/accounts';
 
 type FileStateName = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
 
@@ -141,6 +142,7 @@ export const file = stateModule<FileArgs, FileModState, string[]>({
     const reqs = [{ path: args.path, follow, tree: args.recurse }];
     const src = srcPath(args);
     if (src !== undefined && (state === 'link' || state === 'hard')) reqs.push({ path: src, follow: true, tree: false });
+    if (state !== 'absent') await checkOwners(ctx, args);
     const r = await probe(ctx, reqs);
     return { file: r.files[0], src: r.files[1], tree: r.tree[0] };
   },

@@ -5,6 +5,7 @@ import { bare, expandBackrefs, pyRegex, splitLines } from './fs/text';
 import { applyContent, checkValidate, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
 import { predictContent } from '../predict/files';
+import { checkOwners } from '../predict/accounts';
 
 /** Arguments of lineinfile, after validation. */
 export interface LineArgs extends EditArgs {
@@ -133,6 +134,7 @@ export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
   async read(ctx, args) {
     checkArgs(args);
     checkValidate(args.validate);
+    await checkOwners(ctx, args);
     return readEditable(ctx, args.path);
   },
   plan: planLineinfile,

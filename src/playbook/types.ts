@@ -45,6 +45,8 @@ export interface Role {
 export interface RoleUse {
   role: Role;
   params: Record<string, unknown>;
+  /** The keywords of the role's entry in the play (become, environment, when...): its handlers run under them too. */
+  keywords?: TaskKeywords;
 }
 
 /** Where a task came from: files and templates are looked up relative to it. */

@@ -1,0 +1,32 @@
+import type { Plan } from '../types';
+import { findGroup, type GroupEntry } from './accounts';
+
+/** Arguments of the group module, after validation. */
+export interface GroupArgs {
+  name: string;
+  state: 'present' | 'absent';
+  gid?: number;
+  system: boolean;
+}
+
+/** Plans the group module from the host's group database: the command to run (as words), or none. Pure. */
+export function planGroup(groups: readonly GroupEntry[], args: GroupArgs): Plan<string[]> {
+  const g = findGroup(groups, args.name);
+  const data: Record<string, unknown> = { name: args.name, state: args.state, system: args.system };
+  if (args.state === 'absent') {
+    if (!g) return { changed: false, diff: [], msg: 'group is already absent', change: [], data };
+    return { changed: true, diff: [{ kind: 'lines', lines: [`group ${args.name}: present -> absent`] }], msg: 'group removed', change: ['groupdel', args.name], data };
+  }
+  if (!g) {
+    const cmd = ['groupadd', ...(args.gid !== undefined ? ['-g', String(args.gid)] : []), ...(args.system ? ['-r'] : []), args.name];
+    const lines = [`group ${args.name}: absent -> present${args.gid !== undefined ? ` (gid ${args.gid})` : ''}`];
+    return { changed: true, diff: [{ kind: 'lines', lines }], msg: 'group created', change: cmd, data: { ...data, ...(args.gid !== undefined ? { gid: args.gid } : {}) } };
+  }
+  if (args.gid !== undefined && args.gid !== g.gid) {
+    return {
+      changed: true, diff: [{ kind: 'lines', lines: [`group ${args.name}: gid ${g.gid} -> ${args.gid}`] }], msg: 'group changed: gid',
+      change: ['groupmod', '-g', String(args.gid), args.name], data: { ...data, gid: args.gid },
+    };
+  }
+  return { changed: false, diff: [], msg: 'group is as wanted', change: [], data: { ...data, gid: g.gid } };
+}
