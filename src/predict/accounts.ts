@@ -101,9 +101,10 @@ export async function checkOwners(ctx: ModuleContext, attrs: { owner?: string; g
   for (const [i, [kind, name]] of onHost.entries()) {
     ctx.observe?.(`${kind}:${name}`, found.has(i) ? 'present' : 'absent');
     if (found.has(i)) continue;
-    if (model.installed().length || model.unknownTasks) {
-      throw new Unpredictable(`${kind} ${name} is not on the host and no earlier task is predicted to create it; a package or a task whose outcome is unknown may`);
-    }
+    // Debian's packages bring their own system accounts (docker-registry, postgres): after an install, the owner is
+    // taken to come with it, as the real run's order makes it; the package's own task fails first if it does not install.
+    if (model.installed().length) continue;
+    if (model.unknownTasks) throw new Unpredictable(`${kind} ${name} is not on the host and no earlier task is predicted to create it; a task whose outcome is unknown may`);
     throw new TsrunError('TASK', `${kind === 'user' ? 'chown' : 'chgrp'} failed: failed to look up ${kind} ${name}`);
   }
 }
