@@ -58,9 +58,9 @@ class RunError extends Error {}
 
 async function runPlaybooks(files: string[], o: PlaybookFlags, setExit: (code: number) => void, stamper: Stamper): Promise<void> {
   // Loaded here, not at start-up: `tsrun --version` or `tsrun lab` should not pay for the executor.
-  const [{ runPlays }, { loadInventory }, { loadPlaybook }, { checkStartAt, checkStepTerminal, taskGate }, { listing }, { applySettings, runOptionsFrom }, { setInterruptible }, { errorEvent }] =
+  const [{ runLoaded }, { loadInventory }, { loadPlaybook }, { checkStartAt, checkStepTerminal, taskGate }, { listing }, { applySettings, runOptionsFrom }, { setInterruptible }, { errorEvent }] =
     await Promise.all([
-      import('../executor/playbook'),
+      import('./run-loaded'),
       import('../inventory/index'),
       import('../playbook/plays'),
       import('./gate'),
@@ -99,17 +99,7 @@ async function runPlaybooks(files: string[], o: PlaybookFlags, setExit: (code: n
   let code: number = EXIT.OK;
   let changed = false;
   try {
-    for (const { file, plays } of loaded) {
-      const summary = await runPlays(plays, resolve(file, '..'), run);
-      changed ||= Object.values(summary.stats).some((s) => s.changed > 0 || s.unknown > 0);
-      if (summary.interrupted) {
-        code = EXIT.INTERRUPTED;
-        break;
-      }
-      if (summary.failed) code = EXIT.FAILED_HOSTS;
-      else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;
-      if (code !== EXIT.OK) break;
-    }
+    ({ code, changed } = await runLoaded(loaded, run, true));
   } catch (err) {
     run.reporter.event(errorEvent(err));
     throw new RunError('reported', { cause: err });

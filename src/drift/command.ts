@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { EXIT, pendingExit } from '../cli/exit-codes';
 import { addRunFlags, collect, commaList, type RunFlags } from '../cli/run-flags';
 
@@ -19,9 +18,9 @@ export function registerDriftCommand(program: Command, setExit: (code: number) =
     .option('-t, --tags <tags>', 'only check tasks with these tags (repeatable, comma list)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags (repeatable, comma list)', collect, [])
     .action(async (files: string[], o: DriftFlags) => {
-      const [{ runPlays }, { loadPlaybook }, { applySettings, runOptionsFrom }, { setInterruptible }, { JsonReporter }, { PlainReporter }, { DriftReporter }] =
+      const [{ runLoaded }, { loadPlaybook }, { applySettings, runOptionsFrom }, { setInterruptible }, { JsonReporter }, { PlainReporter }, { DriftReporter }] =
         await Promise.all([
-          import('../executor/playbook'),
+          import('../cli/run-loaded'),
           import('../playbook/plays'),
           import('../cli/run-flags'),
           import('../cli/terminal'),
@@ -41,22 +40,13 @@ export function registerDriftCommand(program: Command, setExit: (code: number) =
         output: { renderer: new DriftReporter(write, Boolean(o.json), inner) },
       });
       setInterruptible(opts.reporter);
-      let code: number = EXIT.OK;
-      let changed = false;
+      let result = { code: EXIT.OK as number, changed: false };
       try {
-        for (const { file, plays } of loaded) {
-          const summary = await runPlays(plays, resolve(file, '..'), opts);
-          changed ||= Object.values(summary.stats).some((s) => s.changed > 0 || s.unknown > 0);
-          if (summary.interrupted) {
-            code = EXIT.INTERRUPTED;
-            break;
-          }
-          if (summary.failed) code = EXIT.FAILED_HOSTS;
-          else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;
-        }
+        // a failed playbook does not stop the others: drift reports every one
+        result = await runLoaded(loaded, opts, false);
       } finally {
         await opts.reporter.close();
       }
-      setExit(pendingExit(code, changed, true));
+      setExit(pendingExit(result.code, result.changed, true));
     });
 }
