@@ -50,11 +50,7 @@ describe('the run timeline, rendered by headless Chromium', () => {
       expect(bars).toHaveLength(8);
       expect(bars).toContain('only on beta:ok');
       expect(dom.stdout).toMatch(/<ol id="slowest-tasks"><li>wait a little on (alpha|beta)/);
-      mkdirSync(OUT, { recursive: true });
-      const shot = join(OUT, 'timeline.png');
-      rmSync(shot, { force: true });
-      await execa(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, `--screenshot=${shot}`, '--window-size=1200,500', `file://${page}`], { timeout: 120_000 });
-      expect(statSync(shot).size).toBeGreaterThan(5000);
+      expect(await screenshot(page, profile, 'timeline.png')).toBeGreaterThan(5000);
     } finally {
       rmSync(profile, { recursive: true, force: true });
     }
@@ -104,13 +100,18 @@ describe('the run timeline of a run on lab hosts', () => {
       expect(tips).toHaveLength(9);
       for (const [status, tip] of tips) expect(tip).toMatch(new RegExp(`^[^|]+ \\| ${status} \\| \\d+\\.\\d\\d s`));
       expect(tips.map(([, tip]) => tip)).toContainEqual(expect.stringMatching(/^a failure that names the secret \| ignored \| .* \| rejected \*{8}$/));
-      const shot = join(OUT, 'timeline-lab.png');
-      mkdirSync(OUT, { recursive: true });
-      rmSync(shot, { force: true });
-      await execa(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, `--screenshot=${shot}`, '--window-size=1200,500', `file://${page}`], { timeout: 120_000 });
-      expect(statSync(shot).size).toBeGreaterThan(5000);
+      expect(await screenshot(page, profile, 'timeline-lab.png')).toBeGreaterThan(5000);
     } finally {
       rmSync(profile, { recursive: true, force: true });
     }
   }, 600_000);
 });
+
+/** Chromium's screenshot of the page, kept in the test's output; its size in bytes. */
+async function screenshot(page: string, profile: string, name: string): Promise<number> {
+  const shot = join(OUT, name);
+  mkdirSync(OUT, { recursive: true });
+  rmSync(shot, { force: true });
+  await execa(CHROMIUM, [...FLAGS, `--user-data-dir=${profile}`, `--screenshot=${shot}`, '--window-size=1200,500', `file://${page}`], { timeout: 120_000 });
+  return statSync(shot).size;
+}
