@@ -1,5 +1,6 @@
 import type { HostResult, Reporter, RunEvent } from '../executor/events';
 import type { WireEvent } from '../events/schema';
+import { byHostName } from '../core/host-order';
 
 /** What drift found on one host: declared with the events (src/events/schema.ts). */
 export type HostDrift = Extract<WireEvent, { type: 'drift' }>['hosts'][string];
@@ -48,7 +49,8 @@ export class DriftReporter implements Reporter {
   summary(): string {
     const width = Math.max(0, ...[...this.hosts.keys()].map((h) => h.length));
     const out = ['', 'DRIFT'];
-    for (const [host, d] of this.hosts) {
+    // in host-name order, as the recap, not in the order the hosts finished
+    for (const [host, d] of [...this.hosts].sort(([a], [b]) => byHostName(a, b))) {
       const n = d.pending.length;
       const u = d.unknown.length ? `${d.state === 'unknown' ? '' : ', '}${d.unknown.length} unknown` : '';
       const head = d.state === 'in-sync' ? 'in sync'

@@ -1,6 +1,7 @@
 import { writeFileSync, renameSync } from 'node:fs';
 import type { Reporter, RunEvent } from '../executor/events';
 import { renderTimeline } from './html';
+import { byHostName } from '../core/host-order';
 
 /** One host's run of one task: a bar on the timeline. */
 export interface Bar {
@@ -27,7 +28,7 @@ export interface Timeline {
 /** Builds the page's data from bars. */
 export function summarize(bars: Bar[], totalMs: number): Timeline {
   // rows in host-name order (node2 before node10): results arrive in finishing order, which differs run to run
-  const hosts = [...new Set(bars.map((b) => b.host))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const hosts = [...new Set(bars.map((b) => b.host))].sort(byHostName);
   const slowestTasks = [...bars].sort((a, b) => b.durationMs - a.durationMs).slice(0, 10).map(({ task, host, durationMs }) => ({ task, host, durationMs }));
   const slowestHosts = hosts.map((host) => ({ host, durationMs: bars.filter((b) => b.host === host).reduce((n, b) => n + b.durationMs, 0) }))
     .sort((a, b) => b.durationMs - a.durationMs).slice(0, 10);
