@@ -9,7 +9,7 @@ export function registerDocCommand(program: Command): void {
     .argument('[names...]', 'modules (copy, ansible.builtin.copy, meta...) or, with -t keyword, keywords')
     .option('-t, --type <type>', 'what to document: module (default) or keyword')
     .option('-l, --list', 'list the modules (or keywords) with their summaries')
-    .option('-s, --snippet', 'print a task to paste into a playbook (modules)')
+    .option('-s, --snippet', 'print a task to paste into a playbook (modules; keywords print as without -s, as ansible-doc)')
     .option('-j, --json', "print machine-readable documentation (ansible-doc's JSON shape)")
     .action(async (names: string[], opts: DocOptions) => {
       // loaded only now: the module registry is not needed by other commands' start-up

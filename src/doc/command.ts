@@ -16,9 +16,9 @@ export interface DocOptions {
 /** `tsrun doc [NAME...]`: what ansible-doc prints, for tsrun's modules, special actions and playbook keywords. */
 export function docCommand(names: string[], opts: DocOptions = {}): string {
   const type = docType(opts.type);
-  if (opts.snippet && type !== 'module') throw new TsrunError('USAGE', 'doc: --snippet is for modules only (a task to paste), not for keywords');
-  if (opts.snippet && names.length === 0) throw new TsrunError('USAGE', 'doc: --snippet needs a module name, e.g. tsrun doc -s copy');
+  if (opts.snippet && names.length === 0) throw new TsrunError('USAGE', `doc: --snippet needs a ${type} name, e.g. tsrun doc ${type === 'keyword' ? '-t keyword -s when' : '-s copy'}`);
   if (opts.list || names.length === 0) return opts.json ? json(listing(type)) : listText(type);
+  // a keyword has no task to paste: ansible-doc -t keyword -s NAME prints what it prints without -s, and so does tsrun
   if (type === 'keyword') {
     const found = names.map(findKeyword);
     return opts.json ? json(Object.assign({}, ...found.map(keywordJson))) : found.map(keywordText).join('\n\n');

@@ -79,9 +79,12 @@ describe('tsrun doc -s (snippet)', () => {
     expect(docCommand(['ansible.builtin.copy'], { snippet: true })).toMatch(/^ {2}ansible\.builtin\.copy:$/m);
   });
 
-  it('refuses keywords and a missing name', () => {
-    expect(() => docCommand(['become'], { snippet: true, type: 'keyword' })).toThrow(/--snippet is for modules only/);
+  it('prints a keyword as without -s, as ansible-doc -t keyword -s NAME does; refuses a missing name', () => {
+    for (const json of [false, true]) {
+      expect(docCommand(['when', 'become'], { snippet: true, type: 'keyword', json })).toBe(docCommand(['when', 'become'], { type: 'keyword', json }));
+    }
     expect(() => docCommand([], { snippet: true })).toThrow(/--snippet needs a module name/);
+    expect(() => docCommand([], { snippet: true, type: 'keyword' })).toThrow(/--snippet needs a keyword name/);
   });
 });
 
