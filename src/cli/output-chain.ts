@@ -52,3 +52,19 @@ export function writeErrorEvent(err: unknown, o: { json?: boolean; jsonFile?: st
   if (o.json) process.stdout.write(line);
   if (o.jsonFile) writeFileSync(o.jsonFile, line);
 }
+
+/** An error the run's own output has already reported as an event. */
+export class ReportedError extends Error {}
+
+/**
+ * Runs a command that may write --json events. An error that stops it and was not reported through the run's
+ * output yet (a playbook or plan that does not load) becomes an `error` event on stdout, with the run's stamps.
+ */
+export async function withErrorEvent(o: { json?: boolean; jsonFile?: string }, stamper: Stamper, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof ReportedError)) writeErrorEvent(err, o, stamper);
+    throw err instanceof ReportedError ? err.cause : err;
+  }
+}

@@ -41,24 +41,16 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
     .option('--plan <file>', 'with --check: save what would change, and what it was based on, for `tsrun apply`')
     .option('--detailed-exitcode', `exit ${EXIT.PENDING} when every host succeeded and something changed (with --check: would change)`)
     .action(async (files: string[], o: PlaybookFlags) => {
-      const [{ Stamper }, { writeErrorEvent }] = await Promise.all([import('../events/stamp'), import('./output-chain')]);
+      const [{ Stamper }, { withErrorEvent }] = await Promise.all([import('../events/stamp'), import('./output-chain')]);
       const stamper = new Stamper();
-      try {
-        await runPlaybooks(files, o, setExit, stamper);
-      } catch (err) {
-        // --json: the error that stopped the run is an event too (on stdout, nothing else there)
-        if (!(err instanceof RunError)) writeErrorEvent(err, o, stamper);
-        throw err instanceof RunError ? err.cause : err;
-      }
+      // --json: the error that stopped the run is an event too (on stdout, nothing else there)
+      await withErrorEvent(o, stamper, () => runPlaybooks(files, o, setExit, stamper));
     });
 }
 
-/** An error the run's own output has already reported as an event. */
-class RunError extends Error {}
-
 async function runPlaybooks(files: string[], o: PlaybookFlags, setExit: (code: number) => void, stamper: Stamper): Promise<void> {
   // Loaded here, not at start-up: `tsrun --version` or `tsrun lab` should not pay for the executor.
-  const [{ runLoaded }, { loadInventory }, { loadPlaybook }, { checkStartAt, checkStepTerminal, taskGate }, { listing }, { applySettings, runOptionsFrom }, { setInterruptible }, { errorEvent }] =
+  const [{ runLoaded }, { loadInventory }, { loadPlaybook }, { checkStartAt, checkStepTerminal, taskGate }, { listing }, { applySettings, runOptionsFrom }, { setInterruptible }, { errorEvent, ReportedError }] =
     await Promise.all([
       import('./run-loaded'),
       import('../inventory/index'),
@@ -102,7 +94,7 @@ async function runPlaybooks(files: string[], o: PlaybookFlags, setExit: (code: n
     ({ code, changed } = await runLoaded(loaded, run, true));
   } catch (err) {
     run.reporter.event(errorEvent(err));
-    throw new RunError('reported', { cause: err });
+    throw new ReportedError('reported', { cause: err });
   } finally {
     await run.reporter.close();
   }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, pendingExit } from '../cli/exit-codes';
 import { addRunFlags, collect, commaList, type RunFlags } from '../cli/run-flags';
+import type { Stamper } from '../events/stamp';
 
 interface DriftFlags extends RunFlags {
   tags: string[];
@@ -18,35 +19,47 @@ export function registerDriftCommand(program: Command, setExit: (code: number) =
     .option('-t, --tags <tags>', 'only check tasks with these tags (repeatable, comma list)', collect, [])
     .option('--skip-tags <tags>', 'skip tasks with these tags (repeatable, comma list)', collect, [])
     .action(async (files: string[], o: DriftFlags) => {
-      const [{ runLoaded }, { loadPlaybook }, { applySettings, runOptionsFrom }, { setInterruptible }, { JsonReporter }, { PlainReporter }, { DriftReporter }] =
-        await Promise.all([
-          import('../cli/run-loaded'),
-          import('../playbook/plays'),
-          import('../cli/run-flags'),
-          import('../cli/terminal'),
-          import('../output/json'),
-          import('../output/plain'),
-          import('./reporter'),
-        ]);
-      applySettings();
-      // every playbook is loaded before anything runs, so bad input anywhere touches nothing
-      const loaded = files.map((f) => ({ file: f, plays: loadPlaybook(f) }));
-      const write = (t: string) => process.stdout.write(t);
-      // -v adds the check's task log, at one level less than the same -v of `tsrun playbook`
-      const verbosity = Math.max(0, o.verbose - 1);
-      const inner = o.json ? new JsonReporter(write) : o.verbose > 0 ? new PlainReporter(write, verbosity) : undefined;
-      const opts = await runOptionsFrom({ ...o, check: true, verbose: verbosity }, {
-        tags: commaList(o.tags), skipTags: commaList(o.skipTags), command: 'drift', playbooks: files,
-        output: { renderer: new DriftReporter(write, Boolean(o.json), inner) },
-      });
-      setInterruptible(opts.reporter);
-      let result = { code: EXIT.OK as number, changed: false };
-      try {
-        // a failed playbook does not stop the others: drift reports every one
-        result = await runLoaded(loaded, opts, false);
-      } finally {
-        await opts.reporter.close();
-      }
-      setExit(pendingExit(result.code, result.changed, true));
+      const [{ Stamper }, { withErrorEvent }] = await Promise.all([import('../events/stamp'), import('../cli/output-chain')]);
+      const stamper = new Stamper();
+      // --json: a load error is an event, as in `tsrun playbook`
+      await withErrorEvent(o, stamper, () => checkDrift(files, o, setExit, stamper));
     });
+}
+
+async function checkDrift(files: string[], o: DriftFlags, setExit: (code: number) => void, stamper: Stamper): Promise<void> {
+  const [{ runLoaded }, { loadPlaybook }, { applySettings, runOptionsFrom }, { setInterruptible }, { JsonReporter }, { PlainReporter }, { DriftReporter }, { errorEvent, ReportedError }] =
+    await Promise.all([
+      import('../cli/run-loaded'),
+      import('../playbook/plays'),
+      import('../cli/run-flags'),
+      import('../cli/terminal'),
+      import('../output/json'),
+      import('../output/plain'),
+      import('./reporter'),
+      import('../cli/output-chain'),
+    ]);
+  applySettings();
+  // every playbook is loaded before anything runs, so bad input anywhere touches nothing
+  const loaded = files.map((f) => ({ file: f, plays: loadPlaybook(f) }));
+  const write = (t: string) => process.stdout.write(t);
+  // -v adds the check's task log, at one level less than the same -v of `tsrun playbook`
+  const verbosity = Math.max(0, o.verbose - 1);
+  // the same stamper as the run: the drift event that the summary writes directly continues its ids
+  const inner = o.json ? new JsonReporter(write, stamper) : o.verbose > 0 ? new PlainReporter(write, verbosity) : undefined;
+  const opts = await runOptionsFrom({ ...o, check: true, verbose: verbosity }, {
+    tags: commaList(o.tags), skipTags: commaList(o.skipTags), command: 'drift', playbooks: files, stamper,
+    output: { renderer: new DriftReporter(write, Boolean(o.json), inner) },
+  });
+  setInterruptible(opts.reporter);
+  let result = { code: EXIT.OK as number, changed: false };
+  try {
+    // a failed playbook does not stop the others: drift reports every one
+    result = await runLoaded(loaded, opts, false);
+  } catch (err) {
+    opts.reporter.event(errorEvent(err));
+    throw new ReportedError('reported', { cause: err });
+  } finally {
+    await opts.reporter.close();
+  }
+  setExit(pendingExit(result.code, result.changed, true));
 }

@@ -60,7 +60,7 @@ const event = <K extends string, P extends Record<string, TSchema>>(type: K, des
   Type.Object({ type: Type.Literal(type), ...Envelope, ...fields }, { additionalProperties: false, description, title: type });
 
 export const RunStartEvent = event('run_start', 'The command started: what it was asked to do.', {
-  command: Type.String({ description: '`playbook` or `adhoc` (drift, apply and merge write no run_start).' }),
+  command: Type.String({ description: '`playbook`, `adhoc`, `drift` or `apply` (merge writes no run_start).' }),
   playbooks: Type.Array(Type.String(), { description: 'The playbook files (empty for ad-hoc commands).' }),
   check: Type.Boolean({ description: '--check.' }),
   diff: Type.Boolean({ description: '--diff.' }),

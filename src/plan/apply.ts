@@ -1,4 +1,5 @@
 import { EXIT } from '../cli/exit-codes';
+import { PACKAGE_VERSION } from '../cli/version';
 import { TsrunError } from '../core/errors';
 import type { Reporter } from '../executor/events';
 import type { RunOptions } from '../executor/options';
@@ -19,6 +20,7 @@ const silent: Reporter = { event() {}, close: async () => {} };
  */
 export async function applyPlan(file: string, s: ApplySettings): Promise<number> {
   const plan = readPlan(file);
+  s.reporter.event({ type: 'run_start', command: 'apply', playbooks: plan.playbooks, check: false, diff: s.diff, verbosity: s.verbosity, version: PACKAGE_VERSION });
   const f = plan.fingerprint;
   const base = { inventory: plan.inventory, limit: f.limit, tags: f.tags, skipTags: f.skipTags, ...s };
   const now = fingerprint({ playbooks: plan.playbooks, inventory: plan.inventory, extraVars: s.extraVars, limit: f.limit, tags: f.tags, skipTags: f.skipTags, exclude: [file] });

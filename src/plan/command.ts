@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { EXIT } from '../cli/exit-codes';
 import { parseExtraVars } from '../cli/extra-vars';
+import { outputChain, withErrorEvent } from '../cli/output-chain';
 import { askSecret } from '../cli/prompt';
+import { runSecrets } from '../core/secrets';
+import { Stamper } from '../events/stamp';
 import { JsonReporter } from '../output/json';
 import { PlainReporter } from '../output/plain';
 import { applyPlan } from './apply';
@@ -26,21 +29,29 @@ export function registerPlanCommands(program: Command, setExit: (code: number) =
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
     .action(async (file: string, o) => {
-      const write = (t: string) => process.stdout.write(t);
-      const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
-      const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
-      setExit(await applyPlan(file, {
-        forks: Math.max(1, o.forks || 1),
-        extraVars: parseExtraVars(o.extraVars),
-        verbosity: o.verbose,
-        diff: Boolean(o.diff),
-        reporter: o.json ? new JsonReporter(write) : new PlainReporter(write, o.verbose),
-        write: o.json ? (t) => process.stderr.write(t) : write,
-        connection: {
-          hostKeyChecking: o.hostKeyChecking, sshConfigFile: o.sshConfig, askPass, becomePassword,
-          askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
-        },
-      }));
+      const stamper = new Stamper();
+      // --json: a plan that does not load, or an error that stops the run, is an `error` event, as in `tsrun playbook`
+      await withErrorEvent(o, stamper, async () => {
+        const write = (t: string) => process.stdout.write(t);
+        const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
+        const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
+        runSecrets.add(askPass);
+        runSecrets.add(becomePassword);
+        // stamped and masked as every run's output
+        const reporter = await outputChain({ renderer: o.json ? new JsonReporter(write) : new PlainReporter(write, o.verbose), verbosity: o.verbose }, stamper);
+        setExit(await applyPlan(file, {
+          forks: Math.max(1, o.forks || 1),
+          extraVars: parseExtraVars(o.extraVars),
+          verbosity: o.verbose,
+          diff: Boolean(o.diff),
+          reporter,
+          write: o.json ? (t) => process.stderr.write(t) : write,
+          connection: {
+            hostKeyChecking: o.hostKeyChecking, sshConfigFile: o.sshConfig, askPass, becomePassword,
+            askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
+          },
+        }));
+      });
     });
   program
     .command('plan')

@@ -156,4 +156,41 @@ describe('verbosity levels and the --json event schema', () => {
     expect(broken).toHaveLength(1);
     expect(broken[0]).toMatchObject({ type: 'error', exitCode: 4, location: { file: join(dir, 'broken.yml'), line: 4 } });
   });
+
+  it('drift and apply write run_start and, on a load error, the error event as playbook does, valid against the schema', async () => {
+    const book = join(dir, 'planned.yml');
+    writeFileSync(book, `- hosts: nodes\n  gather_facts: false\n  tasks:\n    - name: planned file\n      copy: {dest: ${target}-planned, content: "planned\\n"}\n`);
+    /** The --json lines of a command: each valid, one run id, event ids 1..n. */
+    const events = async (args: string[], exit: number) => {
+      const r = await tsrun(...args, '--json');
+      expect(r.exitCode, `${args.join(' ')}\n${r.stdout}\n${r.stderr}`).toBe(exit);
+      const lines = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      for (const e of lines) expect(validate(e), `${JSON.stringify(e)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      expect(new Set(lines.map((e) => e.runId)).size).toBe(1);
+      expect(lines.map((e) => e.eventId)).toEqual(lines.map((_, i) => i + 1));
+      return lines;
+    };
+    // drift: changes pending (exit 6); run_start first, the drift summary last, in the same run
+    const drift = await events(['drift', book, '-i', inv], 6);
+    expect(drift[0]).toMatchObject({ type: 'run_start', command: 'drift', check: true, playbooks: [book] });
+    expect(drift.at(-1)).toMatchObject({ type: 'drift', hosts: { node1: { state: 'drifted' } } });
+    // a load error: that one event and nothing else, as `tsrun playbook` writes
+    for (const command of ['drift', 'playbook']) {
+      const broken = await events([command, join(dir, 'broken.yml'), '-i', inv], 4);
+      expect(broken.map((e) => e.type)).toEqual(['error']);
+      expect(broken[0]).toMatchObject({ exitCode: 4, location: { file: join(dir, 'broken.yml'), line: 4 } });
+    }
+    // apply: a saved plan applied for real; the file on the hosts is the evidence
+    const plan = join(dir, 'plan.json');
+    expect((await tsrun('playbook', book, '-i', inv, '--check', '--plan', plan)).exitCode).toBe(0);
+    const apply = await events(['apply', plan], 0);
+    expect(apply[0]).toMatchObject({ type: 'run_start', command: 'apply', check: false, playbooks: [book] });
+    expect(apply.map((e) => e.type)).toEqual(expect.arrayContaining(['task_start', 'host_result', 'recap']));
+    expect((await labSsh(lab, 'node1', `cat ${target}-planned`)).stdout.trim()).toBe('planned');
+    // a plan that does not load: one error event, exit 4
+    writeFileSync(join(dir, 'not-a-plan.json'), '{"format": "something else"}');
+    const bad = await events(['apply', join(dir, 'not-a-plan.json')], 4);
+    expect(bad.map((e) => e.type)).toEqual(['error']);
+    expect(bad[0]).toMatchObject({ code: 'SCHEMA', exitCode: 4 });
+  });
 });
