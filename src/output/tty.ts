@@ -4,6 +4,9 @@ import { renderDiffs } from './diff';
 import { itemLines, resultLine } from './format';
 import { painter, renderRecap, resultStyle, RunTally, type Paint } from './recap';
 
+/** The -vvv lines the live view shows under a running task: the latest, so the view keeps its height. */
+const LIVE_LOG_LINES = 5;
+
 type Wrapper = ListrTaskWrapper<unknown, typeof DefaultRenderer, typeof SimpleRenderer>;
 
 interface TaskView {
@@ -11,6 +14,10 @@ interface TaskView {
   hosts: string[];
   started: number;
   results: HostResult[];
+  /** -v detail lines and results in the order they came, to print under the task when it is done. */
+  entries: (string | HostResult)[];
+  /** task_end came: later detail belongs to no task. */
+  ended: boolean;
   finish: () => void;
   wrapper?: Wrapper;
 }
@@ -46,12 +53,12 @@ export class TtyReporter implements Reporter {
       case 'host_result':
         return this.result(e.result);
       case 'task_end':
+        if (this.current) this.current.ended = true;
         return this.current?.finish();
       case 'warning':
         return this.print(`[WARNING]: ${e.message}`);
       case 'log':
-        // printed under the task's block once it is drawn, so the live view does not flicker
-        if (e.level <= this.verbosity) this.print(e.host ? `<${e.host}> ${e.text}` : e.text);
+        if (e.level <= this.verbosity) this.log(e.host ? `<${e.host}> ${e.text}` : e.text);
         return;
       case 'recap':
         return this.print(renderRecap(e.stats, e.durationMs, this.tally, this.paint, this.verbosity));
@@ -67,7 +74,7 @@ export class TtyReporter implements Reporter {
   private startTask(name: string, hosts: string[]): void {
     let finish!: () => void;
     const done = new Promise<void>((res) => (finish = res));
-    const state: TaskView = { results: [], hosts, finish, name, started: performance.now() };
+    const state: TaskView = { results: [], entries: [], ended: false, hosts, finish, name, started: performance.now() };
     this.current = state;
     const listr = new Listr(
       [{
@@ -87,11 +94,23 @@ export class TtyReporter implements Reporter {
       // tsrun handles Ctrl-C itself (recap, exit 130), not listr2
       { exitOnError: false, registerSignalListeners: false, rendererOptions: { collapseErrors: true, showErrorMessage: true }, silentRendererCondition: false },
     );
-    this.chain = this.chain.then(() => listr.run().catch(() => undefined)).then(() => this.afterTask(state.results));
+    this.chain = this.chain.then(() => listr.run().catch(() => undefined)).then(() => this.afterTask(state.entries));
   }
 
   private result(r: HostResult): void {
     this.current?.results.push(r);
+    this.current?.entries.push(r);
+    this.refresh();
+  }
+
+  /**
+   * A -vvv line (connection, command, upload): while a task runs, under it, the latest few in the live view and
+   * all of them, in order with the results, once it is done; outside a task, in the order of the output.
+   */
+  private log(line: string): void {
+    const c = this.current;
+    if (!c || c.ended) return this.print(line);
+    c.entries.push(line);
     this.refresh();
   }
 
@@ -104,13 +123,18 @@ export class TtyReporter implements Reporter {
     const width = Math.max(20, (this.out.columns ?? 80) - 6);
     // the names of the hosts still running, on a terminal wide enough for them; their count always
     const names = running.length && width >= 94 ? `  running (${running.length}): ${fit(running, width - head.length - 16)}` : running.length ? `  ${running.length} running` : '';
-    c.wrapper.output = (head + names).slice(0, width);
+    const logs = c.entries.filter((x): x is string => typeof x === 'string').slice(-LIVE_LOG_LINES).map((l) => l.split('\n')[0].slice(0, width));
+    c.wrapper.output = [(head + names).slice(0, width), ...logs].join('\n');
   }
 
-  /** Failures, debug output and diffs stay on screen once the task is done. */
-  private afterTask(results: HostResult[]): void {
+  /** Failures, debug output, diffs and -vvv detail stay on screen once the task is done, in the order they came. */
+  private afterTask(entries: (string | HostResult)[]): void {
     const lines: string[] = [];
-    for (const r of results) {
+    for (const r of entries) {
+      if (typeof r === 'string') {
+        lines.push(r);
+        continue;
+      }
       const notable = r.status === 'failed' || r.status === 'unreachable' || r.debug !== undefined || (r.diff?.length ?? 0) > 0 || this.verbosity > 0;
       if (!notable) continue;
       lines.push(`    ${this.paint(resultStyle(r), resultLine(r))}`, ...itemLines(r).map((l) => `    ${l}`));

@@ -52,6 +52,36 @@ describe('the terminal side of a run', () => {
     expect((await labSsh(lab, 'node3', `cat ${target}`)).stdout).toBe('x');
   });
 
+  it('-vvv: connection, command and upload lines under their task, in the live view while it runs and in order after it', async () => {
+    // the file is written again (uploaded: PUT) in each run
+    const fresh = () => Promise.all(lab.hosts.map((h) => labSsh(lab, h.name, `rm -f ${target}`)));
+    await fresh();
+    const r = await onTerminal(`${cmd} -vvv`);
+    expect(r.exitCode).toBe(2);
+    const screen = stripVTControlCharacters(r.stdout).replaceAll('\r', '');
+    // while a task runs: its status line, then its latest detail lines
+    expect(screen).toMatch(/› \d+\/\d+ hosts[^\n]*\n +(task path: [^\n]*\n +)?<node\d> (ESTABLISH SSH CONNECTION|EXEC|PUT|command args)/);
+    // once done: the task's line, then its detail and results in the order they came, before the next task
+    const block = (task: string, next: string) => {
+      const start = screen.lastIndexOf(`✔ ${task}`);
+      expect(start, `the finished line of ${task}`).toBeGreaterThan(-1);
+      return screen.slice(start, screen.indexOf(next, start));
+    };
+    const facts = block('Gathering Facts (connecting)', 'write a file');
+    expect(facts).toMatch(/\n<node1> ESTABLISH SSH CONNECTION FOR USER: root/);
+    expect(facts.indexOf('<node1> ESTABLISH SSH CONNECTION')).toBeLessThan(facts.indexOf('ok: [node1]'));
+    const write = block('write a file', 'refuse on node2');
+    expect(write).toMatch(/\n<node1> PUT \d+ bytes/);
+    expect(write.indexOf('<node1> PUT')).toBeLessThan(write.indexOf('changed: [node1]'));
+    expect(screen.slice(screen.indexOf('PLAY RECAP'))).not.toMatch(/<node\d> /);
+    // the plain renderer (a pipe): the same lines under the same task, before its results
+    await fresh();
+    const pipe = await execa('node', [BIN, 'playbook', book, '-i', lab.inventoryPath, '-vvv'], { reject: false, env: { TSRUN_CONFIG: '' } });
+    const plain = pipe.stdout.slice(pipe.stdout.indexOf('TASK [write a file]'), pipe.stdout.indexOf('TASK [refuse on node2]'));
+    expect(plain).toMatch(/\n<node1> PUT \d+ bytes/);
+    expect(plain.indexOf('<node1> PUT')).toBeLessThan(plain.indexOf('changed: [node1]'));
+  });
+
   it('NO_COLOR and TERM=dumb: no colour; TERM=dumb or a pipe: plain lines with no escape codes at all', async () => {
     const noColor = await onTerminal(cmd, { NO_COLOR: '1' });
     expect(noColor.stdout).not.toMatch(/\x1b\[3\dm/);
