@@ -48,6 +48,11 @@ export function checkKeywordTypes(map: Record<string, unknown>, task?: string): 
       throw bad(map, key, `"${key}" must be a mapping, got ${Array.isArray(v) ? 'a list' : JSON.stringify(v)}`, `${key}: {name: value}`, task);
     }
   }
+  const loop = map.loop;
+  if (loop !== undefined && loop !== null && !Array.isArray(loop) && !isTemplate(loop)) {
+    // as ansible-core: a literal that is not a list is refused (a string is not split into items)
+    throw bad(map, 'loop', `Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(loop)}`, 'loop: [a, b] or loop: "{{ a_list }}"', task);
+  }
   const serial = map.serial;
   if (serial !== undefined) {
     const ok = (s: unknown) => (typeof s === 'number' && Number.isInteger(s) && s >= 0) || (typeof s === 'string' && (/^\s*\d+%?\s*$/.test(s) || isTemplate(s)));
