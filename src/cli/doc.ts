@@ -27,6 +27,8 @@ export function moduleDoc(name?: string): string {
     lines.push(`  ${arg} (${facts.join('; ')})`, `      ${def.description}`);
   }
   if (mod.anyArgs) lines.push('  (any key: value pairs)');
+  for (const group of mod.exclusive ?? []) lines.push(`  Mutually exclusive: ${group.join(', ')}.`);
+  for (const group of mod.requiredOneOf ?? []) lines.push(`  One of these is required: ${group.join(', ')}.`);
   if (mod.examples) lines.push('', 'Examples:', ...mod.examples.split('\n').map((l) => `  ${l}`));
   return lines.join('\n');
 }

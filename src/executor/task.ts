@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { formatError, TsrunError } from '../core/errors';
 import { UnreachableError, type Become } from '../connection/types';
 import { LocalConnection } from '../connection/local';
-import { validateArgs } from '../modules/args';
+import { checkArgGroups, validateArgs } from '../modules/args';
 import { registry } from '../modules/index';
 import type { ModuleContext, ModuleResult } from '../modules/types';
 import type { TaskDef } from '../playbook/types';
@@ -194,9 +194,9 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
   // before validation, so that even an error about these arguments shows them masked
   registerArgSecrets(secretsOf(pc), mod.anyArgs ? undefined : mod.args, dropOmitted(raw), noLog);
   secretsOf(pc).add(become?.password);
-  const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), {
-    module: mod.name, task: task.name, location: task.argsLoc ?? task.loc, locate: (key) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined),
-  });
+  const argsWhere = { module: mod.name, task: task.name, location: task.argsLoc ?? task.loc, locate: (key: string) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined) };
+  const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), argsWhere);
+  if (!mod.anyArgs) checkArgGroups(mod, args, argsWhere);
 
   const delegate = task.kw.delegate_to !== undefined ? String(expand(task.kw.delegate_to, vars, whereOf(task, 'delegate_to'))) : undefined;
   const conn = mod.controllerOnly ? new LocalConnection('localhost')

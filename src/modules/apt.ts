@@ -3,19 +3,11 @@ import { TsrunError } from '../core/errors';
 import { parseAptState, aptReadScript, type AptState } from './sys/apt-state';
 import { planApt, splitSpec, type AptChange, type CacheUpdate } from './sys/apt-plan';
 import { hostExec, reason } from './sys/exec';
-import type { Module, ModuleContext, ModuleResult, Plan } from './types';
+import { defineModule, type ModuleContext, type ModuleResult, type Plan } from './types';
 import { overlayPackages, predictPackages } from '../predict/system';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
-interface AptArgs {
-  name?: string[];
-  state: 'present' | 'absent' | 'latest' | 'installed' | 'removed';
-  update_cache: boolean;
-  cache_valid_time: number;
-  purge: boolean;
-  install_recommends?: boolean;
-  autoremove: boolean;
-  default_release?: string;
-}
+type AptArgs = ArgsOf<typeof Args>;
 
 const NAME = /^[a-z0-9][a-z0-9+.:-]*(=[A-Za-z0-9.+~:*-]+)?$/;
 const ENV = { DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C' };
@@ -41,24 +33,26 @@ async function readState(ctx: ModuleContext, names: string[]): Promise<AptState 
   return parseAptState(names, r.stdout);
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  name: optional(arg.list('Package names, optionally `name=version`.', { aliases: ['pkg', 'package', 'names'] })),
+  state: arg.choice(['present', 'absent', 'latest', 'installed', 'removed'], 'Whether the packages are installed, at the newest candidate version, or removed.', { default: 'present' }),
+  update_cache: arg.bool('Run apt-get update first (only when the cache is older than cache_valid_time).', { default: false, aliases: ['update-cache'] }),
+  cache_valid_time: arg.int('Seconds the apt cache stays valid; setting it implies update_cache.', { default: 0 }),
+  purge: arg.bool('With state=absent, also remove configuration files.', { default: false }),
+  install_recommends: optional(arg.bool("Install recommended packages (default: apt's own setting).", { aliases: ['install-recommends'] })),
+  autoremove: arg.bool('Also remove dependencies nobody needs any more.', { default: false }),
+  default_release: optional(arg.str('Install from this release (apt-get -t), e.g. bookworm-backports.', { aliases: ['default-release'] })),
+});
+
 /** Manages Debian/Ubuntu packages with apt-get, reading all named packages' state in one round trip. */
-export const apt: Module<AptArgs> = {
+export const apt = defineModule(Args, {
   name: 'apt',
   summary: 'Manage apt packages (Debian, Ubuntu)',
   description:
     'Installs, upgrades or removes packages with apt-get (DEBIAN_FRONTEND=noninteractive, keeping changed config files). ' +
     'Names may pin a version (`nginx=1.22.1-9`, or a prefix such as `nginx=1.22*`). The state of every named package ' +
     'is read in one dpkg-query/apt-cache call; check mode predicts the change from it. Proxy variables come from the task environment.',
-  args: {
-    name: { type: 'list', elements: 'str', aliases: ['pkg', 'package', 'names'], description: 'Package names, optionally `name=version`.' },
-    state: { type: 'str', default: 'present', choices: ['present', 'absent', 'latest', 'installed', 'removed'], description: 'Whether the packages are installed, at the newest candidate version, or removed.' },
-    update_cache: { type: 'bool', default: false, aliases: ['update-cache'], description: 'Run apt-get update first (only when the cache is older than cache_valid_time).' },
-    cache_valid_time: { type: 'int', default: 0, description: 'Seconds the apt cache stays valid; setting it implies update_cache.' },
-    purge: { type: 'bool', default: false, description: 'With state=absent, also remove configuration files.' },
-    install_recommends: { type: 'bool', aliases: ['install-recommends'], description: "Install recommended packages (default: apt's own setting)." },
-    autoremove: { type: 'bool', default: false, description: 'Also remove dependencies nobody needs any more.' },
-    default_release: { type: 'str', aliases: ['default-release'], description: 'Install from this release (apt-get -t), e.g. bookworm-backports.' },
-  },
   examples: '- apt:\n    name: [nginx, curl]\n    update_cache: yes\n    cache_valid_time: 3600\n- apt: name=sl state=absent purge=yes',
   async run(ctx, args) {
     const specs = args.name ?? [];
@@ -97,4 +91,4 @@ export const apt: Module<AptArgs> = {
     if (r.rc !== 0) return { ...result, failed: true, msg: `apt-get failed: ${reason(r).split('\n').slice(-3).join(' ')}` };
     return result;
   },
-};
+});

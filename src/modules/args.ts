@@ -54,6 +54,19 @@ export function validateArgs(spec: ArgSpec, raw: Record<string, unknown>, where:
   return out;
 }
 
+/** Argument groups a module declares: none of `exclusive` given together, one of each `requiredOneOf` given. */
+export function checkArgGroups(
+  groups: { exclusive?: readonly (readonly string[])[]; requiredOneOf?: readonly (readonly string[])[] }, args: Record<string, unknown>, where: ArgsWhere,
+): void {
+  for (const group of groups.exclusive ?? []) {
+    const given = group.filter((k) => args[k] !== undefined);
+    if (given.length > 1) fail({ ...where, key: given[1] }, `arguments ${given.join(' and ')} are mutually exclusive`, `one of ${group.join(', ')}`);
+  }
+  for (const group of groups.requiredOneOf ?? []) {
+    if (!group.some((k) => args[k] !== undefined)) fail(where, `one of the following is required: ${group.join(', ')}`, `one of ${group.join(', ')}`);
+  }
+}
+
 function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where: Where): unknown {
   // a no_log option's value is never echoed, not even when it is wrong
   const shown = (v: unknown) => (def.noLog ? `${describe(v).split(' ')[0]} (value hidden: no_log)` : describe(v));

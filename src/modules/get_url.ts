@@ -3,23 +3,10 @@ import { curlConfig } from './sys/curl';
 import { hostExec, keyValues, reason } from './sys/exec';
 import { parseDestState, planGetUrl, type DestState, type GetUrlPlanArgs } from './sys/get-url-plan';
 import { attrsScript, downloadScript, readScript } from './sys/get-url-script';
-import type { Module, ModuleContext, ModuleResult } from './types';
+import { defineModule, type ModuleContext, type ModuleResult } from './types';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
-interface GetUrlArgs {
-  url: string;
-  dest: string;
-  checksum?: string;
-  force: boolean;
-  mode?: string;
-  owner?: string;
-  group?: string;
-  timeout: number;
-  headers?: Record<string, unknown>;
-  validate_certs: boolean;
-  url_username?: string;
-  url_password?: string;
-  force_basic_auth: boolean;
-}
+type GetUrlArgs = ArgsOf<typeof Args>;
 
 const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 
@@ -67,29 +54,31 @@ async function download(ctx: ModuleContext, a: GetUrlArgs, s: DestState, algo: s
   return { changed: true, same: kv.get('same') === '1', msg: `OK (${data.size ?? 0} bytes)`, data: { ...data, stat: kv.get('stat') } };
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  url: arg.str('The URL to download.'),
+  dest: arg.path("Where to save it; a directory gets the URL's file name."),
+  checksum: optional(arg.str("Expected digest as 'ALGORITHM:HEX' (e.g. sha256:...); a mismatch fails and keeps nothing.")),
+  force: arg.bool('Download every time and replace dest when the content differs.', { default: false }),
+  mode: optional(arg.mode('Permissions of dest, e.g. 0644.')),
+  owner: optional(arg.str('Owner of dest.')),
+  group: optional(arg.str('Group of dest.')),
+  timeout: arg.int('Timeout of the request in seconds.', { default: 10 }),
+  headers: optional(arg.dict('Extra HTTP headers.')),
+  validate_certs: arg.bool('Verify TLS certificates.', { default: true }),
+  url_username: optional(arg.str('User name for HTTP authentication.', { aliases: ['username'] })),
+  url_password: optional(arg.str('Password for HTTP authentication.', { aliases: ['password'], noLog: true })),
+  force_basic_auth: arg.bool('Send Basic credentials with the first request.', { default: false }),
+});
+
 /** Downloads a file over HTTP(S) on the host (curl or wget), atomically and idempotently. */
-export const get_url: Module<GetUrlArgs> = {
+export const get_url = defineModule(Args, {
   name: 'get_url',
   summary: 'Download a file from HTTP, HTTPS or FTP onto the host',
   description:
     'Downloads on the host itself with curl (or wget), honouring proxy variables from the task environment. ' +
     'Skips the download when dest exists (unless force) or when its checksum matches. Downloads go to a temporary file ' +
     'beside dest, are verified against checksum, then renamed into place, so a failed or mismatching download leaves dest untouched.',
-  args: {
-    url: { type: 'str', required: true, description: 'The URL to download.' },
-    dest: { type: 'path', required: true, description: "Where to save it; a directory gets the URL's file name." },
-    checksum: { type: 'str', description: "Expected digest as 'ALGORITHM:HEX' (e.g. sha256:...); a mismatch fails and keeps nothing." },
-    force: { type: 'bool', default: false, description: 'Download every time and replace dest when the content differs.' },
-    mode: { type: 'mode', description: 'Permissions of dest, e.g. 0644.' },
-    owner: { type: 'str', description: 'Owner of dest.' },
-    group: { type: 'str', description: 'Group of dest.' },
-    timeout: { type: 'int', default: 10, description: 'Timeout of the request in seconds.' },
-    headers: { type: 'dict', description: 'Extra HTTP headers.' },
-    validate_certs: { type: 'bool', default: true, description: 'Verify TLS certificates.' },
-    url_username: { type: 'str', aliases: ['username'], description: 'User name for HTTP authentication.' },
-    url_password: { type: 'str', aliases: ['password'], noLog: true, description: 'Password for HTTP authentication.' },
-    force_basic_auth: { type: 'bool', default: false, description: 'Send Basic credentials with the first request.' },
-  },
   examples: '- get_url:\n    url: https://example.com/app.tar.gz\n    dest: /opt/app.tar.gz\n    checksum: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae\n    mode: 0644',
   async run(ctx, args) {
     const checksum = parseChecksum(args.checksum);
@@ -112,5 +101,5 @@ export const get_url: Module<GetUrlArgs> = {
     const changed = !res.same || (st.exists && attrsChanged);
     return { changed, diff: changed ? plan.diff : [], msg: changed ? res.msg : `file already up to date: ${st.dest}`, data: res.data };
   },
-};
+});
 

@@ -1,5 +1,7 @@
 import type { Become, Connection } from '../connection/types';
+import type { Static, TObject } from '@sinclair/typebox';
 import type { HostModel } from '../predict/model';
+import { specOf } from './schema';
 
 /** Argument types, as in Ansible's argument specs. `mode` accepts 0644 (YAML 1.1 octal) or '0644' or 'u+rwx'. */
 export type ArgType = 'str' | 'int' | 'float' | 'bool' | 'list' | 'dict' | 'path' | 'mode' | 'raw';
@@ -69,7 +71,14 @@ export interface Module<A = Record<string, unknown>> {
   summary: string;
   /** Longer documentation for `tsrun doc NAME`. */
   description?: string;
+  /** The one declaration of the arguments (see ./schema): their TypeScript type, checks and docs come from it. */
+  schema: TObject;
+  /** The arguments as the validator and `tsrun doc` read them, derived from `schema`. */
   args: ArgSpec;
+  /** Arguments that may not be given together (Ansible's mutually_exclusive). */
+  exclusive?: readonly (readonly string[])[];
+  /** Groups of which at least one argument must be given (Ansible's required_one_of). */
+  requiredOneOf?: readonly (readonly string[])[];
   /** Free-form `k=v` string form: the argument that takes the text that is not k=v (command's `cmd`). */
   freeForm?: string;
   /** Accepts any arguments (set_fact): no validation against `args`. */
@@ -93,8 +102,16 @@ export interface Plan<C = unknown> {
   data?: Record<string, unknown>;
 }
 
+/** What a module file declares: everything but the argument specs, which are derived from its schema. */
+export type ModuleDef<A> = Omit<Module<A>, 'args'>;
+
+/** Builds a module from its declaration: the argument specs come from the schema, and `run` sees the schema's type. */
+export function defineModule<S extends TObject, A = Static<S>>(schema: S, def: Omit<ModuleDef<A>, 'schema'>): Module<A> {
+  return { ...def, schema, args: specOf(schema) };
+}
+
 /** The read state -> pure plan -> apply contract that idempotent modules follow. */
-export interface StateModuleDef<A, S, C> extends Omit<Module<A>, 'run'> {
+export interface StateModuleDef<A, S, C> extends Omit<ModuleDef<A>, 'run'> {
   read(ctx: ModuleContext, args: A): Promise<S>;
   plan(state: S, args: A): Plan<C>;
   apply(ctx: ModuleContext, args: A, plan: Plan<C>): Promise<Record<string, unknown> | void>;
@@ -107,6 +124,7 @@ export function stateModule<A, S, C>(def: StateModuleDef<A, S, C>): Module<A> {
   const { read, plan, apply, predict, ...meta } = def;
   return {
     ...meta,
+    args: specOf(meta.schema),
     async run(ctx, args) {
       const state = await read(ctx, args);
       const p = plan(state, args);

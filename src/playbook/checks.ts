@@ -1,6 +1,6 @@
 import { TsrunError, type SourceLocation } from '../core/errors';
 import { parseExpression } from '../expr/index';
-import { validateArgs } from '../modules/args';
+import { checkArgGroups, validateArgs } from '../modules/args';
 import { registry } from '../modules/index';
 import type { ArgSpec } from '../modules/types';
 import { checkTemplate } from '../template/index';
@@ -85,12 +85,6 @@ export function checkTemplates(value: unknown, location: SourceLocation | undefi
   }
 }
 
-/** Arguments that may not be given together, per module (Ansible's mutually_exclusive). */
-const EXCLUSIVE: Record<string, string[][]> = {
-  copy: [['src', 'content']],
-  template: [['src', 'content']],
-};
-
 /**
  * A module's arguments as far as they are literal: types, choices, required and unknown arguments, conflicts.
  * An argument holding a template is only known to be present.
@@ -109,15 +103,8 @@ export function checkModuleArgs(task: TaskDef): void {
     module: mod.name, task: task.name, location: task.argsLoc ?? task.loc,
     locate: (key: string) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined),
   };
-  validateArgs(spec, task.args, where);
-  for (const group of EXCLUSIVE[mod.name] ?? []) {
-    const given = group.filter((k) => task.args[k] !== undefined);
-    if (given.length > 1) {
-      throw new TsrunError('SCHEMA', `${mod.name}: arguments ${given.join(' and ')} are mutually exclusive`, {
-        location: where.locate(given[1]) ?? where.location, task: task.name, expected: `one of ${group.join(', ')}`,
-      });
-    }
-  }
+  // conflicts and required groups as declared by the module, on the canonical names (aliases resolved)
+  checkArgGroups(mod, validateArgs(spec, task.args, where), where);
 }
 
 function containsTemplate(v: unknown): boolean {
