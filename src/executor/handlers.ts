@@ -10,7 +10,8 @@ import type { TaskDef } from '../playbook/types';
  * Runs notified handlers, in the order they are defined, each once, on the hosts that notified it
  * (by name or `listen`). Every handler listening to a notified topic runs, as in Ansible; a host's notification
  * is consumed by the last handler that answers it. A handler may notify handlers defined after it.
- * Handlers take the play's keywords (become, become_user, environment...), as Ansible applies them to handlers too.
+ * Handlers take the play's keywords (become, become_user, environment...), as Ansible applies them to handlers too,
+ * and a role's handlers the keywords of the role's entry in the play (its `when` included; tags never select handlers).
  */
 export async function flushHandlers(pc: PlayContext, hosts: HostRun[]): Promise<void> {
   const host0 = hosts[0];
@@ -23,7 +24,9 @@ export async function flushHandlers(pc: PlayContext, hosts: HostRun[]): Promise<
     if (targets.length === 0) continue;
     const answeredLater = (n: string) => names.slice(i + 1).some((later) => later.has(n));
     for (const h of targets) for (const n of names[i]) if (!answeredLater(n)) h.notified.delete(n);
-    await runTask(pc, handler, targets, inherit(play, { ...handler.kw, when: undefined }, false), true);
+    const entry = handler.scope.roleUse?.keywords;
+    const parent = entry ? inherit(play, entry) : play;
+    await runTask(pc, handler, targets, inherit(parent, { ...handler.kw, when: undefined }, false), true);
   }
 }
 

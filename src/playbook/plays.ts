@@ -75,7 +75,8 @@ export function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceL
     const rloc = itemLocation(map.roles, i) ?? keyLocation(map, 'roles') ?? loc;
     const { name, params, keywords } = roleRef(ref, rloc);
     const use = roles.use(name, params, dir, rloc);
-    roleBlocks.push(block(`role ${name}`, roles.tasks(use, 'main', rloc), keywordsOf(keywords), rloc, scope));
+    use.keywords = keywordsOf(keywords);
+    roleBlocks.push(block(`role ${name}`, roles.tasks(use, 'main', rloc), use.keywords, rloc, scope));
   }
   const section = (key: string) => parseTasks(map[key], scope, roles, keyLocation(map, key) ?? loc);
   const playKw = keywordsOf(map);

@@ -103,16 +103,21 @@ export function roleHandlers(uses: readonly RoleUse[]): TaskDef[] {
   });
 }
 
+/** Keywords of a role entry (`- role: x` with `become: true`...) that tsrun applies to the role's tasks and handlers. */
+const ROLE_KEYWORDS = ['tags', 'when', 'become', 'become_user', 'environment', 'check_mode', 'no_log', 'ignore_errors', 'diff', 'any_errors_fatal'];
+
 /** Reads a role reference: `name`, `{role: name, vars...}` or `{name: x, ...params}`. */
 export function roleRef(ref: unknown, loc: SourceLocation): { name: string; params: Record<string, unknown>; keywords: Record<string, unknown> } {
   if (typeof ref === 'string') return { name: ref, params: {}, keywords: {} };
   if (!ref || typeof ref !== 'object') throw new TsrunError('SCHEMA', 'a role must be a name or a mapping with "role"', { location: loc });
-  const { role, name, vars, tags, when, become, become_user, environment, ...rest } = ref as Record<string, unknown>;
+  const { role, name, vars, ...rest } = ref as Record<string, unknown>;
   const roleName = role ?? name;
   if (typeof roleName !== 'string') throw new TsrunError('SCHEMA', 'a role entry needs "role: NAME"', { location: locationOf(ref) ?? loc });
-  const params = { ...rest, ...((vars as object) ?? {}) };
+  // as Ansible: the play keywords a role entry may carry are keywords; any other key is a role parameter
+  const keywords = Object.fromEntries(ROLE_KEYWORDS.filter((k) => k in rest).map((k) => [k, rest[k]]));
+  const params = { ...Object.fromEntries(Object.entries(rest).filter(([k]) => !ROLE_KEYWORDS.includes(k))), ...((vars as object) ?? {}) };
   locateLike(params, [vars, ref]);
-  return { name: roleName, params, keywords: { tags, when, become, become_user, environment } };
+  return { name: roleName, params, keywords };
 }
 
 function mapping(file: string): Record<string, unknown> {

@@ -49,6 +49,8 @@ export interface RoleUse {
   params: Record<string, unknown>;
   /** Where the role is used (its entry under `roles:`, or the import/include), for errors about its arguments. */
   loc?: SourceLocation;
+  /** The keywords of the role's entry in the play (become, environment, when...): its handlers run under them too. */
+  keywords?: TaskKeywords;
 }
 
 /** Where a task came from: files and templates are looked up relative to it. */

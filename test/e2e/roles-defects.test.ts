@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:tls';
@@ -110,6 +110,22 @@ describe.sequential('issue 12 defects in the lab', () => {
       expect(await sh(lab, h, 'cat /etc/default/k3s')).toContain(`HTTP_PROXY=${secretUrl}`);
     }
   }, SLOW);
+
+  it('handlers: a role\'s handler runs under the become of the role\'s entry in the play (non-root login, no become on the play)', async () => {
+    const role = join(tmp, 'roles', 'entry-become');
+    mkdirSync(join(role, 'tasks'), { recursive: true });
+    mkdirSync(join(role, 'handlers'), { recursive: true });
+    writeFileSync(join(role, 'tasks', 'main.yml'), '- name: a file only root may write\n  copy: {content: "entry\\n", dest: /etc/tsrun-entry-become.conf, mode: "0644"}\n  notify: record who ran the handler\n');
+    writeFileSync(join(role, 'handlers', 'main.yml'), '- name: record who ran the handler\n  shell: id -un > /etc/tsrun-entry-become.handler\n');
+    const play = writePlay('entry-become.yml', ['- hosts: nodes', '  gather_facts: false', '  roles:', '    - role: entry-become', '      become: true', ''].join('\n'));
+    const run = await playbook(play, lab.inventoryPath, '-e', 'ansible_user=nopass', '--json');
+    expect(run.exitCode, failures(run) || run.stdout.slice(-3000)).toBe(0);
+    expect(handlerNames(run)).toEqual(['entry-become : record who ran the handler']);
+    for (const h of nodes) {
+      expect(await sh(lab, h, 'stat -c %U /etc/tsrun-entry-become.handler; cat /etc/tsrun-entry-become.handler'), h).toBe('root\nroot');
+      await sh(lab, h, 'rm -f /etc/tsrun-entry-become.conf /etc/tsrun-entry-become.handler');
+    }
+  });
 
   it('proxy-env fails when docker\'s unit does not carry the proxy (a later drop-in resets Environment)', async () => {
     const reset = '/etc/systemd/system/docker.service.d/zz-hrf-reset.conf';

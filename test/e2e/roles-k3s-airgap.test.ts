@@ -19,6 +19,7 @@ const USER = 'rancher';
 const PASSWORD = 'Fake-Reg-5e2b9a71';
 const WATCHED = ['/etc/docker', '/etc/rancher', '/etc/nginx', '/etc/postgresql', '/var/lib/docker-registry'];
 const DB_PASSWORD = 'Fake-Db-8c41d07e';
+const b64 = (text: string) => Buffer.from(text).toString('base64');
 const users = (password: string) => ['-e', JSON.stringify({ private_registry_users: [{ name: USER, password }], k3s_datastore_password: DB_PASSWORD })];
 
 let lab: LabInfo;
@@ -29,6 +30,22 @@ const k3sAirgap = join(PLAYBOOKS, 'k3s-airgap.yml');
 const timings: string[] = [];
 const hosts = () => lab.hosts.map((h) => h.name);
 const nodes = ['node1', 'node2', 'node3'];
+
+/** The image node1 pushes to the registry and pulls back. */
+const image = () => `${registry}/lab/precheck:1`;
+
+/** USER:PASSWORD from the auth of the registry in a docker client configuration (config.json). */
+function dockerAuth(configJson: string): string {
+  const config = JSON.parse(configJson) as { auths?: Record<string, { auth?: string }> };
+  return Buffer.from(config.auths?.[registry]?.auth ?? '', 'base64').toString();
+}
+
+/** Pulls the image on node1 as root (credentials from root's config.json), then removes it; its id. */
+async function pull(): Promise<string> {
+  const id = await sh(lab, 'node1', `docker pull -q ${image()} >/dev/null && docker image inspect -f '{{.Id}}' ${image()}`);
+  await sh(lab, 'node1', `docker rmi -f ${image()} >/dev/null`);
+  return id.split('\n').pop() ?? '';
+}
 
 /** HTTP status of GET https://REGISTRY/v2/ from the controller, verified with the registry's certificate. */
 async function v2(auth?: string): Promise<string> {
@@ -66,7 +83,7 @@ describe.sequential('playbooks/k3s-airgap.yml in the lab', () => {
     expect(failuresByHost(run)).toEqual(Object.fromEntries(hosts().map((h) => [h, 0])));
     for (const h of hosts()) expect(changedTasks(check, h), h).toEqual(changedTasks(run, h));
     expect(changedByHost(check)).toEqual(changedByHost(run));
-    for (const secret of [PASSWORD, DB_PASSWORD]) expect(run.stdout + run.stderr + check.stdout + check.stderr).not.toContain(secret);
+    for (const secret of [PASSWORD, DB_PASSWORD, b64(`${USER}:${PASSWORD}`)]) expect(run.stdout + run.stderr + check.stdout + check.stderr).not.toContain(secret);
 
     const state = () => sh(lab, 'lb1', 'systemctl show docker-registry nginx postgresql@15-main -p MainPID -p ActiveEnterTimestampMonotonic');
     const running = await state();
@@ -107,20 +124,21 @@ describe.sequential('playbooks/k3s-airgap.yml in the lab', () => {
     }
   });
 
-  it('docker on node1 (CA from certs.d) logs in, pushes and pulls; without login the pull is refused', async () => {
+  it('docker on node1 pushes and pulls with the login registry-mirror wrote (no docker login); without it the pull is refused', async () => {
     const play = join(tmp, 'docker.yml');
     writeFileSync(play, '- hosts: node1\n  gather_facts: true\n  environment: {http_proxy: "{{ lab_proxy }}", https_proxy: "{{ lab_proxy }}"}\n  roles: [docker]\n');
     const d = await playbook(play, lab.inventoryPath, '--json');
     timings.push(`docker on node1 ${d.seconds.toFixed(1)} s`);
     expect(d.exitCode, d.stdout.slice(-2000)).toBe(0);
-    const image = `${registry}/lab/precheck:1`;
-    await sh(lab, 'node1', `docker login -u ${USER} --password-stdin ${registry}`, PASSWORD);
-    const pushed = await sh(lab, 'node1', `tar -C /etc -c hostname os-release | docker import - ${image} >/dev/null && docker push ${image} >/dev/null && docker image inspect -f '{{.Id}}' ${image}`);
-    await sh(lab, 'node1', `docker rmi -f ${image} >/dev/null`);
-    const pulled = await sh(lab, 'node1', `docker pull -q ${image} >/dev/null && docker image inspect -f '{{.Id}}' ${image}`);
-    expect(pulled.split('\n').pop()).toBe(pushed.split('\n').pop());
-    await sh(lab, 'node1', `docker logout ${registry} >/dev/null; docker rmi -f ${image} >/dev/null`);
-    const refused = await sh(lab, 'node1', `docker pull ${image} 2>&1; true`);
+    for (const h of nodes) {
+      expect(await sh(lab, h, 'stat -c "%a %U %G" /root/.docker /root/.docker/config.json'), h).toBe('700 root root\n600 root root');
+      expect(dockerAuth(await sh(lab, h, 'cat /root/.docker/config.json')), h).toBe(`${USER}:${PASSWORD}`);
+    }
+    const pushed = await sh(lab, 'node1', `tar -C /etc -c hostname os-release | docker import - ${image()} >/dev/null && docker push ${image()} >/dev/null && docker image inspect -f '{{.Id}}' ${image()}`);
+    await sh(lab, 'node1', `docker rmi -f ${image()} >/dev/null`);
+    expect(await pull()).toBe(pushed.split('\n').pop());
+    // an empty client configuration (no credentials): the registry refuses the same pull
+    const refused = await sh(lab, 'node1', `d=$(mktemp -d); docker --config "$d" pull ${image()} 2>&1; rm -rf "$d"; true`);
     expect(refused).toMatch(/no basic auth credentials|unauthorized/);
   }, 900_000);
 
@@ -152,9 +170,13 @@ describe.sequential('playbooks/k3s-airgap.yml in the lab', () => {
     expect(run.stdout + run.stderr).not.toContain(PASSWORD);
     expect(await v2(`${USER}:${PASSWORD}`)).toBe('401');
     expect(await v2(`${USER}:${next}`)).toBe('200');
+    // docker on node1 pulls with the new credentials the role merged into root's config.json
+    expect(dockerAuth(await sh(lab, 'node1', 'cat /root/.docker/config.json'))).toBe(`${USER}:${next}`);
+    expect(await pull()).toMatch(/^sha256:/);
     const json = await playbook(k3sAirgap, lab.inventoryPath, '--json', '--diff', ...users(next));
     expect(json.exitCode).toBe(0);
     expect(json.stdout + json.stderr).not.toContain(PASSWORD);
+    expect(run.stdout + run.stderr + json.stdout + json.stderr).not.toContain(b64(`${USER}:${next}`));
     expect(changedByHost(json)).toEqual(Object.fromEntries(hosts().map((h) => [h, 0])));
-  });
+  }, 900_000);
 });

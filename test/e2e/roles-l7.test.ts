@@ -1,9 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:tls';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
 import type { LabInfo } from '../../src/lab/index';
 import { netnsName } from '../../src/lab/net';
 import {
@@ -13,7 +16,9 @@ import {
 
 // playbooks/l7-lb.yml on a lab of its own: nginx on lb1 terminates TLS with a lab certificate and passes HTTP to
 // the nodes' port 80, where backend.pl (perl-base is on every Debian host) answers with the node's name and the
-// headers it received. Every request goes from the controller to the lab's balancer address.
+// headers it received. Every request goes from the controller to the lab's balancer address. The last play writes
+// RKE's rancher-cluster.yml and the CA's base64 line on the controller (into a temporary directory here), which the
+// test parses and compares with the inventory file and the balancer's certificate.
 const NAME = labName('l7');
 const SERVER = 'rancher.lab.test';
 const WATCHED = ['/etc/environment', '/etc/apt/apt.conf.d', '/etc/nginx', '/etc/systemd/system'];
@@ -21,7 +26,10 @@ const WATCHED = ['/etc/environment', '/etc/apt/apt.conf.d', '/etc/nginx', '/etc/
 let lab: LabInfo;
 let lb: string;
 let ca: string;
+let tmp: string;
 const l7 = join(PLAYBOOKS, 'l7-lb.yml');
+/** Runs playbooks/l7-lb.yml with the cluster file written into the test's temporary directory. */
+const runL7 = (...args: string[]) => playbook(l7, lab.inventoryPath, '-e', `rke_config_path=${join(tmp, 'rancher-cluster.yml')}`, ...args);
 /** Every host of the play: the balancer, and the nodes that node-precheck reads (it changes nothing). */
 const ZERO = { node1: 0, node2: 0, node3: 0, lb1: 0 };
 const timings: string[] = [];
@@ -93,24 +101,26 @@ beforeAll(async () => {
   const t0 = performance.now();
   lab = await freshLab(NAME);
   lb = lbAddress(lab);
+  tmp = mkdtempSync(join(tmpdir(), 'tsrun-roles-l7-'));
   await startBackends(lab, [80]);
   timings.push(`lab up and backends ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 });
 
 afterAll(async () => {
   process.stderr.write(`roles-l7 timings: ${timings.join(', ')}\n`);
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
   await dropLab(NAME);
 });
 
 describe.sequential('playbooks/l7-lb.yml in the lab', () => {
   it('--check on the fresh balancer changes nothing and predicts the real run; the re-run changes nothing and does not reload', async () => {
     const before = await snapshot(lab, 'lb1', WATCHED);
-    const check = await playbook(l7, lab.inventoryPath, '--check', '--json');
+    const check = await runL7('--check', '--json');
     timings.push(`--check ${check.seconds.toFixed(1)} s`);
     expect(check.exitCode, check.stdout.slice(-3000)).toBe(0);
     expect(await snapshot(lab, 'lb1', WATCHED)).toBe(before);
 
-    const run = await playbook(l7, lab.inventoryPath, '--json');
+    const run = await runL7('--json');
     timings.push(`first run ${run.seconds.toFixed(1)} s`);
     expect(run.exitCode, run.stdout.slice(-3000)).toBe(0);
     expect(failuresByHost(run)).toEqual(ZERO);
@@ -120,12 +130,34 @@ describe.sequential('playbooks/l7-lb.yml in the lab', () => {
     expect(changedTasks(check, 'lb1')).toEqual(changedTasks(run, 'lb1'));
 
     const pid = await sh(lab, 'lb1', 'systemctl show nginx -p MainPID -p ExecMainStartTimestampMonotonic; md5sum /etc/nginx/nginx.conf');
-    const again = await playbook(l7, lab.inventoryPath, '--json');
+    const again = await runL7('--json');
     timings.push(`re-run ${again.seconds.toFixed(1)} s`);
     expect(again.exitCode).toBe(0);
     expect(changedByHost(again), changedTasks(again, 'lb1').join('; ')).toEqual(ZERO);
     expect(await sh(lab, 'lb1', 'systemctl show nginx -p MainPID -p ExecMainStartTimestampMonotonic; md5sum /etc/nginx/nginx.conf')).toBe(pid);
     ca = await sh(lab, 'lb1', 'cat /etc/nginx/tls/rancher.crt');
+  });
+
+  it('rancher-cluster.yml on the controller holds the inventory\'s nodes; the CA is one base64 line of the lab certificate', async () => {
+    const inv = YAML.parse(readFileSync(lab.inventoryPath, 'utf8')) as {
+      all: { vars: Record<string, unknown>; children: Record<string, { hosts: Record<string, Record<string, unknown>> }> };
+    };
+    const cluster = join(tmp, 'rancher-cluster.yml');
+    expect(YAML.parse(readFileSync(cluster, 'utf8'))).toEqual({
+      nodes: Object.values(inv.all.children.nodes.hosts).map((v) => ({
+        address: v.ansible_host,
+        user: inv.all.vars.ansible_user,
+        role: ['controlplane', 'etcd', 'worker'],
+        ssh_key_path: inv.all.vars.ansible_ssh_private_key_file,
+      })),
+    });
+    expect(statSync(cluster).mode & 0o777).toBe(0o600);
+    const line = readFileSync(join(tmp, 'cacerts.pem.base64'), 'utf8');
+    expect(line).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    // the certificate file on the balancer, byte for byte (read over ssh, not through tsrun; the dot keeps its last newline)
+    const pem = (await sh(lab, 'lb1', 'cat /etc/nginx/tls/rancher.crt; echo .')).replace(/\.$/, '');
+    expect(Buffer.from(line, 'base64').toString()).toBe(pem);
+    expect(pem).toMatch(/^-----BEGIN CERTIFICATE-----\n[^]*\n-----END CERTIFICATE-----\n$/);
   });
 
   it('https with the lab certificate reaches every node, which sees Host and X-Forwarded-Proto/Port/For', async () => {
@@ -193,7 +225,7 @@ describe.sequential('playbooks/l7-lb.yml in the lab', () => {
 
   it('a broken variable fails nginx -t; the running configuration stays and keeps serving', async () => {
     const before = await sh(lab, 'lb1', 'systemctl show nginx -p MainPID; md5sum /etc/nginx/nginx.conf');
-    const run = await playbook(l7, lab.inventoryPath, '--json', '-e', 'nginx_lb_proxy_read_timeout=not-a-time');
+    const run = await runL7('--json', '-e', 'nginx_lb_proxy_read_timeout=not-a-time');
     timings.push(`broken run ${run.seconds.toFixed(1)} s`);
     expect(run.exitCode).not.toBe(0);
     const failed = run.events.find((e) => e.type === 'host_result' && e.status === 'failed');

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,5 +65,30 @@ describe('handlers', () => {
 `);
     const r = events.find((e) => e.type === 'host_result' && e.task === 'show');
     expect(r?.type === 'host_result' && r.result.result).toMatchObject({ stdout: 'from-the-play' });
+  });
+
+  it('a role\'s handlers run under the keywords of its entry in the play (environment, vars, no_log, when), as in Ansible', async () => {
+    const role = join(dir, 'roles', 'entry');
+    for (const sub of ['tasks', 'handlers']) mkdirSync(join(role, sub), { recursive: true });
+    writeFileSync(join(role, 'tasks', 'main.yml'), '- {name: change, command: "true", notify: show}\n');
+    writeFileSync(join(role, 'handlers', 'main.yml'), '- {name: show, shell: \'echo "$TSRUN_HANDLER_ENV {{ entry_var }}"\'}\n');
+    const play = (extra: string) => `- hosts: h
+  gather_facts: false
+  environment: {TSRUN_HANDLER_ENV: from-the-play}
+  roles:
+    - role: entry
+      environment: {TSRUN_HANDLER_ENV: from-the-entry}
+      vars: {entry_var: entry-vars}
+${extra}`;
+    const shown = (events: RunEvent[]) => events.find((e) => e.type === 'host_result' && e.task === 'entry : show');
+    const plain = shown(await run(play('')));
+    expect(plain?.type === 'host_result' && plain.result.status).toBe('changed');
+    expect(plain?.type === 'host_result' && plain.result.result).toMatchObject({ stdout: 'from-the-entry entry-vars' });
+    // no_log on the entry is a keyword (not a role variable): the handler's result is hidden too
+    const hidden = shown(await run(play('      no_log: true\n')));
+    expect(hidden?.type === 'host_result' && hidden.result.result.stdout).toBeUndefined();
+    // the entry's condition is evaluated again when the handler runs: false by then, the handler is skipped
+    const skipped = shown(await run(play('      when: gate is not defined\n  tasks:\n    - {set_fact: {gate: shut}}\n')));
+    expect(skipped?.type === 'host_result' && skipped.result.status).toBe('skipped');
   });
 });

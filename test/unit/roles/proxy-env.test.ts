@@ -81,9 +81,9 @@ describe('proxy-env files', () => {
   it('hides the tasks that carry the proxy URL when it holds credentials, and only then', () => {
     const decide = roleTask('proxy-env', 'present.yml', 'decide whether the proxy URLs hold credentials');
     const base = { ...roleDefaults('proxy-env'), ...labInventory('node1') };
-    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: proxy })._proxy_env_secret).toBe('false');
-    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: 'http://u:p@h:1' })._proxy_env_secret).toBe('true');
-    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: proxy, proxy_env_https_proxy: 'http://u:p@h:1' })._proxy_env_secret).toBe('true');
+    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: proxy })._proxy_env_secret).toBe(false);
+    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: 'http://u:p@h:1' })._proxy_env_secret).toBe(true);
+    expect(applySetFact(decide, { ...base, proxy_env_http_proxy: proxy, proxy_env_https_proxy: 'http://u:p@h:1' })._proxy_env_secret).toBe(true);
     for (const name of ['proxy variables in /etc/environment (PAM reads KEY="value" lines)', 'apt proxy file', 'docker daemon proxy drop-in',
       'proxy variables for K3s', 'proxy variables for RKE2', 'choose the HTTPS proxy and gather NO_PROXY entries', "read the docker unit's environment"]) {
       expect(roleTask('proxy-env', 'present.yml', name).no_log, name).toBe('{{ _proxy_env_secret }}');

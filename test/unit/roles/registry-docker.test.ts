@@ -1,11 +1,13 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { applySetFact, renderTemplate, roleDefaults, roleTask, type Vars } from './harness';
+import { engine } from './engine';
+import { applySetFact, loadYaml, render, renderTemplate, roleDefaults, ROOT, roleTask, type Vars } from './harness';
 
 /** registry-mirror's variables after its checks and its fact for the docker role. */
 function mirrorVars(extra: Vars): Vars {
   let vars: Vars = { ...roleDefaults('registry-mirror'), ...extra };
-  vars = applySetFact(roleTask('registry-mirror', 'main.yml', 'malformed docker mirror and insecure-registry entries'), vars);
+  vars = applySetFact(roleTask('registry-mirror', 'main.yml', 'malformed docker mirror, insecure-registry, CA and login entries'), vars);
   return applySetFact(roleTask('registry-mirror', 'main.yml', 'docker mirrors for the docker role (merged into daemon.json)'), vars);
 }
 
@@ -105,5 +107,61 @@ describe('registry-mirror registries.yaml', () => {
       expect(task.diff).toBe(false);
       expect((task.template as Vars).mode).toBe('0600');
     }
+  });
+});
+
+describe('registry-mirror docker login (root config.json)', () => {
+  const login = { registry_mirror_docker_login_registry: registry, registry_mirror_docker_login_username: 'rancher', registry_mirror_docker_login_password: 'pa:ss"w' };
+  const auth = Buffer.from('rancher:pa:ss"w').toString('base64');
+
+  /** The file the role writes over a configuration whose `cat` gave rc and stdout, and whether it writes it. */
+  function written(rc: number, stdout: string): { content: string; writes: boolean } {
+    const vars = applySetFact(roleTask('registry-mirror', 'main.yml', 'merged into that configuration'), {
+      ...mirrorVars(login),
+      _registry_mirror_docker_config_now: { rc, stdout },
+    });
+    const task = roleTask('registry-mirror', 'main.yml', 'in {{ registry_mirror_docker_config }}');
+    const when = String(task.when);
+    if (!engine.evaluate) throw new Error(`${engine.name} cannot evaluate conditions`);
+    return { content: render(String((task.copy as Vars).content), vars), writes: Boolean(engine.evaluate(when, vars)) };
+  }
+
+  it('writes docker login\'s auth (base64 of USER:PASSWORD) into a new file', () => {
+    expect(mirrorVars(login)._registry_mirror_bad).toBe('');
+    const { content, writes } = written(1, '');
+    expect(writes).toBe(true);
+    expect(JSON.parse(content)).toEqual({ auths: { [registry]: { auth } } });
+    expect(content.endsWith('}\n')).toBe(true);
+  });
+
+  it('keeps what else the file holds, and leaves a file with the same credentials alone (docker\'s own formatting too)', () => {
+    const other = { auths: { 'other:5000': { auth: 'eDp5' } }, credsStore: 'pass' };
+    const merged = written(0, JSON.stringify(other, null, '\t'));
+    expect(merged.writes).toBe(true);
+    expect(JSON.parse(merged.content)).toEqual({ auths: { 'other:5000': { auth: 'eDp5' }, [registry]: { auth } }, credsStore: 'pass' });
+    expect(written(0, merged.content.trimEnd()).writes).toBe(false);
+    expect(written(0, JSON.stringify({ credsStore: 'pass', auths: { [registry]: { auth }, 'other:5000': { auth: 'eDp5' } } }, null, '\t')).writes).toBe(false);
+    // another password for the same registry is written
+    expect(written(0, JSON.stringify({ auths: { [registry]: { auth: 'b2xk' } } })).writes).toBe(true);
+  });
+
+  it.each([
+    [{ registry_mirror_docker_login_password: '' }, "docker login '10.99.0.1:5000'"],
+    [{ registry_mirror_docker_login_username: '' }, "docker login '10.99.0.1:5000'"],
+    [{ registry_mirror_docker_login_registry: 'https://r:5000' }, "docker login 'https://r:5000'"],
+  ])('refuses an incomplete or malformed login %j', (change, message) => {
+    expect(mirrorVars({ ...login, ...change })._registry_mirror_bad).toContain(message);
+  });
+
+  it('marks the password secret and keeps the file out of logs and diffs; nothing of it on a command line', () => {
+    const specs = loadYaml(join(ROOT, 'roles/registry-mirror/meta/argument_specs.yml')) as { argument_specs: { main: { options: Record<string, Vars> } } };
+    expect(specs.argument_specs.main.options.registry_mirror_docker_login_password.no_log).toBe(true);
+    for (const name of ['configuration as it is (read-only)', 'merged into that configuration', 'in {{ registry_mirror_docker_config }}']) {
+      expect(roleTask('registry-mirror', 'main.yml', name).no_log, name).toBe(true);
+    }
+    const task = roleTask('registry-mirror', 'main.yml', 'in {{ registry_mirror_docker_config }}');
+    expect(task.diff).toBe(false);
+    expect((task.copy as Vars).mode).toBe('0600');
+    expect(String(roleTask('registry-mirror', 'main.yml', 'configuration as it is (read-only)').command)).not.toContain('password');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { labInventory, renderTemplate, roleDefaults, type Vars } from './harness';
+import { applySetFact, labInventory, renderTemplate, roleDefaults, roleTask, type Vars } from './harness';
 
 /** Renders rancher-cluster.yml for an inventory whose hostvars are given, and parses it as YAML. */
 function cluster(hostvars: Record<string, Vars>, extra: Vars = {}): { text: string; doc: { nodes: Vars[] } & Vars } {
@@ -40,5 +40,20 @@ describe('rke-config rancher-cluster.yml', () => {
     expect(doc).toMatchObject(extra);
     expect(Object.keys(doc).sort()).toEqual(['addons', 'nodes', 'services']);
     expect(text.indexOf('nodes:')).toBeLessThan(text.indexOf('services:'));
+  });
+
+  it('gives the CA as one base64 line of the PEM ending in one newline (base64 -w0), beside rancher-cluster.yml', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n';
+    const facts = (path: string, ca: string) => applySetFact(roleTask('rke-config', 'main.yml', 'the CA as one base64 line (cacerts.pem)'), {
+      ...roleDefaults('rke-config'), rke_config_cacerts: true, rke_config_ca_certificate: ca, rke_config_path: path,
+    });
+    for (const ca of [pem, pem.trimEnd(), `\n${pem}\n\n`]) {
+      const line = String(facts('/home/me/rancher/rancher-cluster.yml', ca).rke_config_cacerts_base64);
+      expect(line).toMatch(/^[A-Za-z0-9+/]+=*$/);
+      expect(Buffer.from(line, 'base64').toString()).toBe(pem);
+    }
+    expect(facts('/home/me/rancher/rancher-cluster.yml', pem)._rke_config_cacerts_file).toBe('/home/me/rancher/cacerts.pem.base64');
+    expect(facts('rancher-cluster.yml', pem)._rke_config_cacerts_file).toMatch(/^(\.\/)?cacerts\.pem\.base64$/);
+    expect(facts('out/rancher-cluster.yml', pem)._rke_config_cacerts_file).toBe('out/cacerts.pem.base64');
   });
 });

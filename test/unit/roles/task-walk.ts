@@ -1,5 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Node, walkNodes } from '../../../src/expr/ast';
+import { GLOBALS, parseExpression, unknownNames } from '../../../src/expr/evaluate';
+import { parseJinja } from '../../../src/expr/parser';
+import { parseTemplate } from '../../../src/template/jinja';
+import { hasStatements } from '../../../src/template/render';
+import { segment } from '../../../src/template/segments';
 import { loadYaml, ROOT, walk } from './harness';
 
 /** A task as written in a role, with the file it came from. */
@@ -55,7 +61,7 @@ export function stringsOf(value: unknown): string[] {
   return [];
 }
 
-// Helpers, block keywords and literals: never variables.
+// Handlebars helpers, block keywords and literals: never variables.
 const HELPERS = new Set([
   'default', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'b64encode', 'indent', 'lower', 'upper',
   'trim', 'replace', 'split', 'first', 'last', 'length', 'unique', 'sort', 'keys', 'values', 'map_attr', 'eq', 'ne',
@@ -63,13 +69,58 @@ const HELPERS = new Set([
   'mandatory', 'defined', 'lookup', 'quote', 'list', 'in', 'dirname', 'regex_search', 'regex_replace', 'if', 'else',
   'unless', 'each', 'with', 'this', 'true', 'false', 'null',
 ]);
-const EXPRESSION_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'defined', 'changed', 'true', 'false', 'none']);
 
-/** Root variable names in a string with moustaches ({{ ... }}), leaving out helpers, literals and @data. */
-export function templateNames(text: string): string[] {
+type Stmts = ReturnType<typeof parseTemplate>;
+
+/** The variables a Jinja expression reads (not its functions, not the names bound around it). */
+function nodeNames(node: Node, bound: ReadonlySet<string>): string[] {
   const names: string[] = [];
-  for (const m of text.matchAll(/\{\{([^{}]*)\}\}/g)) {
-    const body = m[1].replace(/'[^']*'|"[^"]*"/g, ' ').replace(/^[#/^]/, '').trim();
+  walkNodes(node, (n) => {
+    if (n.k === 'name' && !bound.has(n.name) && !GLOBALS.has(n.name)) names.push(n.name);
+  });
+  return names;
+}
+
+/** The variables a Jinja statement template reads: `for` targets, `loop` and `set` names are its own. */
+function statementNames(stmts: Stmts, outer: ReadonlySet<string>): string[] {
+  const bound = new Set(outer);
+  const names: string[] = [];
+  for (const st of stmts) {
+    if (st.k === 'out') names.push(...nodeNames(st.expr, bound));
+    else if (st.k === 'set') { names.push(...nodeNames(st.expr, bound)); st.names.forEach((n) => bound.add(n)); }
+    else if (st.k === 'if') {
+      for (const b of st.branches) names.push(...nodeNames(b.cond, bound), ...statementNames(b.body, bound));
+      names.push(...statementNames(st.otherwise, bound));
+    } else if (st.k === 'for') {
+      const inner = new Set([...bound, ...st.names, 'loop']);
+      names.push(...nodeNames(st.iter, bound), ...(st.filter ? nodeNames(st.filter, inner) : []));
+      names.push(...statementNames(st.body, inner), ...statementNames(st.otherwise, bound));
+    }
+  }
+  return names;
+}
+
+/**
+ * Root variable names in a string with moustaches, read with the runner's own rule: a Jinja statement template
+ * as a whole; otherwise each `{{ }}` that parses as a Jinja expression by its tree, and the rest (Handlebars blocks
+ * and helper calls) by their words, leaving out helpers, literals and @data.
+ */
+export function templateNames(text: string): string[] {
+  if (hasStatements(text)) return statementNames(parseTemplate(text), new Set());
+  const names: string[] = [];
+  for (const seg of segment(text, false, true)) {
+    if (seg.kind !== 'expr' || seg.escaped) continue;
+    let node: Node | undefined;
+    try {
+      if (!/^[#/^!>&{~]/.test(seg.body) && !/^\s*else(\s|$)/.test(seg.body)) node = parseJinja(seg.body);
+    } catch {
+      node = undefined;
+    }
+    if (node && !unknownNames(node)) {
+      names.push(...nodeNames(node, new Set(['this'])));
+      continue;
+    }
+    const body = seg.body.replace(/'[^']*'|"[^"]*"/g, ' ').replace(/^[#/^]/, '').trim();
     for (const t of body.matchAll(/(^|[^.\w@/])([A-Za-z_]\w*)/g)) {
       if (!HELPERS.has(t[2])) names.push(t[2]);
     }
@@ -79,8 +130,7 @@ export function templateNames(text: string): string[] {
 
 /** Root variable names in a brace-less expression (when, that, changed_when...). */
 export function expressionNames(expr: string): string[] {
-  const body = expr.replace(/'[^']*'|"[^"]*"/g, ' ');
-  return [...body.matchAll(/(^|[^.\w])([A-Za-z_]\w*)/g)].map((t) => t[2]).filter((n) => !EXPRESSION_WORDS.has(n));
+  return nodeNames(parseExpression(expr), new Set());
 }
 
 /** The text of every template of a role. */
