@@ -3,7 +3,7 @@ import { requireRootLinux } from '../lab/preflight';
 import { checkLabName } from '../lab/state';
 import { ensureAnsible, ensureHostPython } from './preflight';
 import { markdown, startupMarkdown } from './report';
-import { machine, saveResults, saveStartup } from './results';
+import { machine, saveLarge, saveResults, saveStartup } from './results';
 import { runBench } from './run';
 import { runStartup } from './startup';
 import type { Tool } from './tools';
@@ -19,6 +19,9 @@ export interface BenchFlags {
   startupOnly?: boolean;
   /** Pairs timed per start-up case. */
   startupRuns: number;
+  /** The large-input cases (on by default; `--no-large`), or only them. */
+  large: boolean;
+  largeOnly?: boolean;
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -36,8 +39,8 @@ export async function benchCommand(o: BenchFlags): Promise<void> {
   checkLabName(o.lab);
   if (o.tools.some((t) => t !== 'tsrun')) await ensureAnsible(log);
   await ensureHostPython(log);
-  const samples = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, log });
-  const results = saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples);
-  process.stdout.write(markdown(results));
+  const { samples, large } = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, large: o.large, largeOnly: o.largeOnly, log });
+  if (!o.largeOnly) process.stdout.write(markdown(saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples)));
+  if (large.length) process.stdout.write(saveLarge(resolve(o.out), await machine(), large));
   log(`bench: results in ${resolve(o.out)}`);
 }

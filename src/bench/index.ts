@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { TsrunError } from '../core/errors';
+import { WIDE_MAX } from '../lab/addressing';
 import type { BenchFlags } from './command';
 import { DEFAULT_OUT } from './paths';
 import type { Tool } from './tools';
 
 function counts(value: string): number[] {
   const n = value.split(',').map((s) => s.trim());
-  if (!n.every((s) => /^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= 180)) {
-    throw new TsrunError('USAGE', `bench: --hosts ${JSON.stringify(value)} is not a list of host counts`, { expected: 'numbers from 1 to 180, comma separated, e.g. 10,50' });
+  if (!n.every((s) => /^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= WIDE_MAX.nodes)) {
+    throw new TsrunError('USAGE', `bench: --hosts ${JSON.stringify(value)} is not a list of host counts`, { expected: `numbers from 1 to ${WIDE_MAX.nodes}, comma separated, e.g. 10,50` });
   }
   return [...new Set(n.map(Number))].sort((a, b) => a - b);
 }
@@ -36,6 +37,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--reps <n>', 'repetitions of every case', reps, 3)
     .option('--tools <list>', 'controllers to compare: tsrun,ansible,mitogen', tools, ['tsrun', 'ansible'] as Tool[])
     .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')
+    .option('--no-large', 'skip the large-input cases (a 7 MB template to 10 hosts, a 50 MB playbook checked)')
+    .option('--large-only', 'only the large-input cases')
     .option('--startup-only', 'only the start-up cases (tsrun --version, a 1-task local playbook) against node -e 0')
     .option('--startup-runs <n>', 'back-to-back pairs per start-up case', reps, 7)
     .option('--out <dir>', 'where results.md, results.json and chart.svg go', DEFAULT_OUT)

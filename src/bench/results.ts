@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { chartSvg } from './chart';
+import type { LargeSample } from './large';
+import { largeMarkdown } from './large-report';
 import { machineLine, markdown, startupMarkdown, summarise } from './report';
 import type { BenchResults, Machine, Sample, StartupRow } from './types';
 import { DEFAULT_OUT, REPO_ROOT } from './paths';
@@ -47,6 +49,17 @@ export function saveStartup(out: string, m: Machine, rows: StartupRow[]): void {
   writeFileSync(join(out, 'startup.json'), `${JSON.stringify({ machine: m, rows }, null, 2)}\n`);
   writeFileSync(join(out, 'startup.md'), `# tsrun start-up\n\n${md}`);
   if (out === DEFAULT_OUT) replaceInReadme('<!-- bench:startup:begin -->', '<!-- bench:startup:end -->', md);
+}
+
+/** Saves large.json and large.md (the large-input cases) and replaces the README's table; returns the Markdown. */
+export function saveLarge(out: string, m: Machine, samples: LargeSample[]): string {
+  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
+  const md = largeMarkdown(m, load, samples);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'large.json'), `${JSON.stringify({ machine: m, load, samples }, null, 2)}\n`);
+  writeFileSync(join(out, 'large.md'), `# tsrun large inputs\n\n${md}`);
+  if (out === DEFAULT_OUT) replaceInReadme('<!-- bench:large:begin -->', '<!-- bench:large:end -->', md);
+  return md;
 }
 
 /** Replaces the README's text between two markers, when it has them. */

@@ -21,25 +21,35 @@ export function registerAdhocCommand(program: Command, setExit: (code: number) =
     .option('-a, --args <args>', 'its arguments: key=value pairs, JSON, or free form for command/shell')
     .action(async (pattern: string, o: AdhocFlags) => {
       // loaded on use, as for `tsrun playbook`: start-up pays only for the command line
-      const [{ runPlays }, { loadPlay }, { AdhocReporter }, { setInterruptible }, { runOptionsFrom }] = await Promise.all([
+      const [{ runPlays }, { loadPlay }, { AdhocReporter }, { setInterruptible }, { runOptionsFrom }, { errorEvent, writeErrorEvent }, { Stamper }] = await Promise.all([
         import('../executor/playbook'),
         import('../playbook/plays'),
         import('../output/adhoc'),
         import('./terminal'),
         import('./run-flags'),
+        import('./output-chain'),
+        import('../events/stamp'),
       ]);
-      const opts = await runOptionsFrom(o);
-      if (!o.json) {
-        await opts.reporter.close();
-        opts.reporter = new AdhocReporter(undefined, o.verbose);
-        setInterruptible(undefined);
+      const stamper = new Stamper();
+      let opts: Awaited<ReturnType<typeof runOptionsFrom>>;
+      let play: ReturnType<typeof loadPlay>;
+      try {
+        // the ad-hoc renderer goes through the mask like any other output
+        opts = await runOptionsFrom(o, { command: 'adhoc', stamper, output: { renderer: o.json ? undefined : new AdhocReporter(undefined, o.verbose) } });
+        if (!o.json) setInterruptible(undefined);
+        const args = o.args === undefined ? {} : o.args.trim().startsWith('{') ? JSON.parse(o.args) as unknown : o.args;
+        play = loadPlay({ hosts: pattern, gather_facts: false, tasks: [{ name: o.moduleName, [o.moduleName]: args }] }, process.cwd(), { file: '<command line>', line: 1, col: 1 });
+      } catch (err) {
+        writeErrorEvent(err, o, stamper);
+        throw err;
       }
-      const args = o.args === undefined ? {} : o.args.trim().startsWith('{') ? JSON.parse(o.args) as unknown : o.args;
-      const play = loadPlay({ hosts: pattern, gather_facts: false, tasks: [{ name: o.moduleName, [o.moduleName]: args }] }, process.cwd(), { file: '<command line>', line: 1, col: 1 });
       let code: number = EXIT.OK;
       try {
         const summary = await runPlays([play], process.cwd(), opts);
         code = summary.interrupted ? EXIT.INTERRUPTED : summary.failed ? EXIT.FAILED_HOSTS : summary.unreachable ? EXIT.UNREACHABLE : EXIT.OK;
+      } catch (err) {
+        opts.reporter.event(errorEvent(err));
+        throw err;
       } finally {
         await opts.reporter.close();
       }

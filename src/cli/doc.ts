@@ -1,34 +1,20 @@
-import { TsrunError } from '../core/errors';
-import { didYouMean } from '../modules/args';
-import { registry } from '../modules/index';
+import type { Command } from 'commander';
+import type { DocOptions } from '../doc/command';
 
-/** `tsrun doc [MODULE]`: documentation generated from each module's argument schema. */
-export function moduleDoc(name?: string): string {
-  if (!name) {
-    const width = Math.max(...[...registry.keys()].map((k) => k.length));
-    return [...registry.values()].sort((a, b) => a.name.localeCompare(b.name)).map((m) => `${m.name.padEnd(width)}  ${m.summary}`).join('\n');
-  }
-  // `ansible.builtin.copy` is `copy`, as in a task
-  const mod = registry.get(name.replace(/^ansible\.(builtin|legacy)\./, ''));
-  if (!mod) throw new TsrunError('USAGE', `no module named "${name}"${didYouMean(name, registry.keys())}`);
-  const lines = [`${mod.name}: ${mod.summary}`, ''];
-  if (mod.description) lines.push(mod.description, '');
-  if (mod.freeForm) lines.push(`Free form: "${mod.name}: TEXT" sets ${mod.freeForm}.`, '');
-  lines.push('Arguments:');
-  for (const [arg, def] of Object.entries(mod.args)) {
-    const facts = [
-      def.type + (def.elements ? ` of ${def.elements}` : ''),
-      def.required ? 'required' : undefined,
-      def.default !== undefined ? `default: ${JSON.stringify(def.default)}` : undefined,
-      def.choices ? `choices: ${def.choices.join(', ')}` : undefined,
-      def.aliases?.length ? `aliases: ${def.aliases.join(', ')}` : undefined,
-      def.noLog ? 'secret' : undefined,
-    ].filter(Boolean);
-    lines.push(`  ${arg} (${facts.join('; ')})`, `      ${def.description}`);
-  }
-  if (mod.anyArgs) lines.push('  (any key: value pairs)');
-  for (const group of mod.exclusive ?? []) lines.push(`  Mutually exclusive: ${group.join(', ')}.`);
-  for (const group of mod.requiredOneOf ?? []) lines.push(`  One of these is required: ${group.join(', ')}.`);
-  if (mod.examples) lines.push('', 'Examples:', ...mod.examples.split('\n').map((l) => `  ${l}`));
-  return lines.join('\n');
+/** Registers `tsrun doc` on the command line. */
+export function registerDocCommand(program: Command): void {
+  program
+    .command('doc')
+    .description('Documentation of modules and playbook keywords, as ansible-doc (generated from their declarations)')
+    .argument('[names...]', 'modules (copy, ansible.builtin.copy, meta...) or, with -t keyword, keywords')
+    .option('-t, --type <type>', 'what to document: module (default) or keyword')
+    .option('-l, --list', 'list the modules (or keywords) with their summaries')
+    .option('-s, --snippet', 'print a task to paste into a playbook (modules)')
+    .option('-j, --json', "print machine-readable documentation (ansible-doc's JSON shape)")
+    .action(async (names: string[], opts: DocOptions) => {
+      // loaded only now: the module registry is not needed by other commands' start-up
+      const { docCommand } = await import('../doc/command');
+      process.stdout.write(`${docCommand(names, opts)}\n`);
+    });
 }
+

@@ -5,6 +5,7 @@ import { findConfigFile } from './config';
 import { quietOnBrokenPipe } from './terminal';
 import { runSecrets } from '../core/secrets';
 import { EXIT, exitCodeFor } from './exit-codes';
+import { registerDocCommand } from './doc';
 import { registerInventoryCommand } from './inventory';
 import { registerMergeCommand } from './merge';
 import { registerPlaybookCommand } from './playbook';
@@ -31,10 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   registerMergeCommand(program, (c) => (exit = c));
   registerLabCommands(program);
   registerBenchCommand(program);
-  program.command('doc').description('Module documentation, generated from argument schemas').argument('[module]').action(async (name?: string) => {
-    const { moduleDoc } = await import('./doc');
-    process.stdout.write(`${moduleDoc(name)}\n`);
-  });
+  registerDocCommand(program);
   try {
     await program.parseAsync(adhocShorthand(argv, program), { from: 'user' });
     // lab commands report through process.exitCode

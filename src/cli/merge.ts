@@ -12,7 +12,7 @@ export function registerMergeCommand(program: Command, setExit: (code: number) =
       const { mergeFiles } = await import('../shard/merge');
       const m = mergeFiles(files);
       const recap = { type: 'recap' as const, stats: m.stats, durationMs: m.durationMs };
-      if (o.json) process.stdout.write(`${JSON.stringify(recap)}\n`);
+      if (o.json) new (await import('../output/json')).JsonReporter().event(recap);
       else new (await import('../output/plain')).PlainReporter().event(recap);
       for (const p of m.problems) process.stderr.write(`merge: ${p}\n`);
       const all = Object.values(m.stats);

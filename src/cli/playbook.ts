@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Reporter } from '../executor/events';
+import type { Stamper } from '../events/stamp';
 import { EXIT, pendingExit } from './exit-codes';
 import { addRunFlags, collect, commaList, type RunFlags } from './run-flags';
 
@@ -41,67 +41,72 @@ export function registerPlaybookCommand(program: Command, setExit: (code: number
     .option('--plan <file>', 'with --check: save what would change, and what it was based on, for `tsrun apply`')
     .option('--detailed-exitcode', `exit ${EXIT.PENDING} when every host succeeded and something changed (with --check: would change)`)
     .action(async (files: string[], o: PlaybookFlags) => {
-      // Loaded here, not at start-up: `tsrun --version` or `tsrun lab` should not pay for the executor.
-      const [{ runPlays }, { loadInventory }, { loadPlaybook }, { checkStartAt, checkStepTerminal, taskGate }, { listing }, { applySettings, runOptionsFrom }, { setInterruptible }] =
-        await Promise.all([
-          import('../executor/playbook'),
-          import('../inventory/index'),
-          import('../playbook/plays'),
-          import('./gate'),
-          import('./listing'),
-          import('./run-flags'),
-          import('./terminal'),
-        ]);
-      const tags = commaList(o.tags);
-      const skipTags = commaList(o.skipTags);
-      applySettings();
-      // every playbook is loaded before anything runs, so bad input anywhere touches nothing
-      const loaded = files.map((f) => ({ file: f, plays: loadPlaybook(f) }));
-      if (o.syntaxCheck) {
-        for (const { file } of loaded) process.stdout.write(`\nplaybook: ${file}\n`);
-        return setExit(EXIT.OK);
-      }
-      if (o.listTasks || o.listHosts || o.listTags) {
-        const opts = await runOptionsFrom({ ...o, json: false }, { tags, skipTags });
-        for (const { file, plays } of loaded) {
-          const inv = o.listHosts ? await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') }) : undefined;
-          process.stdout.write(listing(file, plays, inv, { hosts: o.listHosts, tasks: o.listTasks, tags: o.listTags }, { limit: o.limit, tags, skipTags }));
-        }
-        return setExit(EXIT.OK);
-      }
-      checkStepTerminal(o.step, o.json);
-      if (o.startAtTask) checkStartAt(loaded.flatMap((l) => l.plays), o.startAtTask);
-      const base = await runOptionsFrom(o, { tags, skipTags, step: o.step });
-      base.gate = taskGate({ startAt: o.startAtTask, step: o.step });
-      const shown: Reporter = o.jsonFile ? new (await import('../output/tee')).TeeReporter(base.reporter, o.jsonFile) : base.reporter;
-      const reporter: Reporter = o.timeline
-        ? new (await import('../timeline/recorder')).TimelineRecorder(shown, o.timeline, o.json ? (t) => process.stdout.write(t) : undefined)
-        : shown;
-      const shard = o.shard ? (await import('../shard/split')).parseShard(o.shard) : undefined;
-      const opts = { ...base, reporter, shard };
-      const secrets = [opts.connection.askPass, opts.connection.becomePassword].filter((x): x is string => !!x);
-      const plan = o.plan ? await (await import('../plan/save')).startPlan(o.plan, files, opts, secrets) : undefined;
-      const run = plan ? { ...opts, reporter: plan.reporter, observe: plan.observe } : opts;
-      setInterruptible(run.reporter);
-      let code: number = EXIT.OK;
-      let changed = false;
+      const [{ Stamper }, { writeErrorEvent }] = await Promise.all([import('../events/stamp'), import('./output-chain')]);
+      const stamper = new Stamper();
       try {
-        for (const { file, plays } of loaded) {
-          const summary = await runPlays(plays, resolve(file, '..'), run);
-          changed ||= Object.values(summary.stats).some((s) => s.changed > 0 || s.unknown > 0);
-          if (summary.interrupted) {
-            code = EXIT.INTERRUPTED;
-            break;
-          }
-          if (summary.failed) code = EXIT.FAILED_HOSTS;
-          else if (summary.unreachable && code === EXIT.OK) code = EXIT.UNREACHABLE;
-          if (code !== EXIT.OK) break;
-        }
-      } finally {
-        await run.reporter.close();
+        await runPlaybooks(files, o, setExit, stamper);
+      } catch (err) {
+        // --json: the error that stopped the run is an event too (on stdout, nothing else there)
+        if (!(err instanceof RunError)) writeErrorEvent(err, o, stamper);
+        throw err instanceof RunError ? err.cause : err;
       }
-      if (plan && code === EXIT.OK) plan.save();
-      else if (plan) process.stderr.write(`plan not saved: the check did not succeed on every host\n`);
-      setExit(pendingExit(code, changed, Boolean(o.detailedExitcode)));
     });
+}
+
+/** An error the run's own output has already reported as an event. */
+class RunError extends Error {}
+
+async function runPlaybooks(files: string[], o: PlaybookFlags, setExit: (code: number) => void, stamper: Stamper): Promise<void> {
+  // Loaded here, not at start-up: `tsrun --version` or `tsrun lab` should not pay for the executor.
+  const [{ runLoaded }, { loadInventory }, { loadPlaybook }, { checkStartAt, checkStepTerminal, taskGate }, { listing }, { applySettings, runOptionsFrom }, { setInterruptible }, { errorEvent }] =
+    await Promise.all([
+      import('./run-loaded'),
+      import('../inventory/index'),
+      import('../playbook/plays'),
+      import('./gate'),
+      import('./listing'),
+      import('./run-flags'),
+      import('./terminal'),
+      import('./output-chain'),
+    ]);
+  const tags = commaList(o.tags);
+  const skipTags = commaList(o.skipTags);
+  applySettings();
+  // every playbook is loaded before anything runs, so bad input anywhere touches nothing
+  const loaded = files.map((f) => ({ file: f, plays: loadPlaybook(f) }));
+  if (o.syntaxCheck) {
+    for (const { file } of loaded) process.stdout.write(`\nplaybook: ${file}\n`);
+    return setExit(EXIT.OK);
+  }
+  if (o.listTasks || o.listHosts || o.listTags) {
+    const opts = await runOptionsFrom({ ...o, json: false }, { tags, skipTags });
+    for (const { file, plays } of loaded) {
+      const inv = o.listHosts ? await loadInventory(opts.inventory, { playbookDir: resolve(file, '..') }) : undefined;
+      process.stdout.write(listing(file, plays, inv, { hosts: o.listHosts, tasks: o.listTasks, tags: o.listTags }, { limit: o.limit, tags, skipTags }));
+    }
+    return setExit(EXIT.OK);
+  }
+  checkStepTerminal(o.step, o.json);
+  if (o.startAtTask) checkStartAt(loaded.flatMap((l) => l.plays), o.startAtTask);
+  const base = await runOptionsFrom(o, { tags, skipTags, step: o.step, command: 'playbook', playbooks: files, stamper, output: { jsonFile: o.jsonFile, timeline: o.timeline } });
+  base.gate = taskGate({ startAt: o.startAtTask, step: o.step });
+  const shard = o.shard ? (await import('../shard/split')).parseShard(o.shard) : undefined;
+  const opts = { ...base, shard };
+  const secrets = [opts.connection.askPass, opts.connection.becomePassword].filter((x): x is string => !!x);
+  const plan = o.plan ? await (await import('../plan/save')).startPlan(o.plan, files, opts, secrets) : undefined;
+  const run = plan ? { ...opts, reporter: plan.reporter, observe: plan.observe } : opts;
+  setInterruptible(run.reporter);
+  let code: number = EXIT.OK;
+  let changed = false;
+  try {
+    ({ code, changed } = await runLoaded(loaded, run, true));
+  } catch (err) {
+    run.reporter.event(errorEvent(err));
+    throw new RunError('reported', { cause: err });
+  } finally {
+    await run.reporter.close();
+  }
+  if (plan && code === EXIT.OK) plan.save();
+  else if (plan) process.stderr.write(`plan not saved: the check did not succeed on every host\n`);
+  setExit(pendingExit(code, changed, Boolean(o.detailedExitcode)));
 }

@@ -6,10 +6,11 @@ import { TsrunError } from '../core/errors';
 import { loadSettings, type Settings } from './config';
 import { parseExtraVars } from './extra-vars';
 import { askSecret } from './prompt';
-import { chooseReporter } from './reporter';
+import { outputChain, type OutputChoice } from './output-chain';
+import { PACKAGE_VERSION } from './version';
+import { Stamper } from '../events/stamp';
 import { handleInterrupts, interruptSignal, setInterruptible } from './terminal';
 import { runSecrets } from '../core/secrets';
-import { MaskingReporter } from '../output/masked';
 
 export const collect = (value: string, prev: string[]) => [...prev, value];
 export const commaList = (values: string[]) => values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -19,7 +20,7 @@ const positive = (flag: string) => (v: string) => {
   return n;
 };
 
-/** The options a run takes, shared by `tsrun playbook` and `tsrun adhoc`. */
+/** The options a run takes, shared by `tsrun playbook`, `tsrun adhoc` and `tsrun drift`. */
 export function addRunFlags(cmd: Command): Command {
   return cmd
     .option('-i, --inventory <source>', 'inventory file, directory or comma list (repeatable)', collect, [])
@@ -64,6 +65,19 @@ export interface RunFlags {
   askBecomePass?: boolean;
 }
 
+/** What a command adds to its run's options besides the flags. */
+export interface RunExtra {
+  tags?: string[];
+  skipTags?: string[];
+  step?: boolean;
+  /** For the run_start event: `playbook`, `adhoc`... and the playbook files. */
+  command?: string;
+  playbooks?: string[];
+  /** Stamps the run's events (its run id); the command keeps it to stamp an error event. */
+  stamper?: Stamper;
+  output?: Pick<OutputChoice, 'jsonFile' | 'timeline' | 'renderer'>;
+}
+
 /** Reads the settings; roles_path goes to the environment, where the role loader reads it (below TSRUN_ROLES_PATH). */
 export function applySettings(): Settings {
   const settings = loadSettings();
@@ -71,13 +85,14 @@ export function applySettings(): Settings {
   return settings;
 }
 
+
 const CHECKING: Record<string, HostKeyChecking> = { strict: 'strict', 'accept-new': 'accept-new', off: 'off', yes: 'strict', true: 'strict', no: 'off', false: 'off' };
 
 /**
  * Builds a run's options. One order for every setting: command line > environment (TSRUN_*, then ANSIBLE_*) >
  * configuration file > defaults.
  */
-export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skipTags?: string[]; step?: boolean } = {}): Promise<RunOptions & { settings: Settings }> {
+export async function runOptionsFrom(o: RunFlags, extra: RunExtra = {}): Promise<RunOptions & { settings: Settings }> {
   const settings = applySettings();
   handleInterrupts();
   if (o.connection && !['ssh', 'local', 'smart', 'paramiko'].includes(o.connection)) {
@@ -91,9 +106,15 @@ export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skip
     ansible_timeout: o.timeout ?? settings.timeout,
     ansible_host_key_checking: settings.hostKeyChecking,
   }).filter(([, v]) => v !== undefined));
-  // every channel goes through the mask: results, diffs, warnings, errors, the recap
-  const reporter: Reporter = new MaskingReporter(await chooseReporter({ json: o.json, verbosity: o.verbose, plain: extra.step }), runSecrets);
+  // every channel goes through the mask: results, diffs, warnings, errors, the recap, -v detail
+  const reporter: Reporter = await outputChain({ ...extra.output, json: o.json, verbosity: o.verbose, plain: extra.step }, extra.stamper ?? new Stamper());
   setInterruptible(reporter);
+  reporter.event({
+    type: 'run_start', command: extra.command ?? 'playbook', playbooks: extra.playbooks ?? [], check: Boolean(o.check), diff: Boolean(o.diff),
+    verbosity: o.verbose, version: PACKAGE_VERSION,
+  });
+  // -vvv and more: connections and the commands sent, per host
+  const trace = o.verbose >= 3 ? (host: string, level: 3 | 4, text: string) => level <= o.verbose && reporter.event({ type: 'log', level, host, text }) : undefined;
   const askPass = o.askPass ? await askSecret('SSH password: ') : undefined;
   const becomePassword = o.askBecomePass ? await askSecret('BECOME password: ') : undefined;
   runSecrets.add(askPass);
@@ -124,7 +145,7 @@ export async function runOptionsFrom(o: RunFlags, extra: { tags?: string[]; skip
     become: o.become ?? settings.become,
     becomeUser: o.becomeUser ?? settings.becomeUser,
     connection: {
-      hostKeyChecking: o.hostKeyChecking ? CHECKING[o.hostKeyChecking] : undefined, sshConfigFile: o.sshConfig, askPass, becomePassword, onHostKeyWarning,
+      hostKeyChecking: o.hostKeyChecking ? CHECKING[o.hostKeyChecking] : undefined, sshConfigFile: o.sshConfig, askPass, becomePassword, onHostKeyWarning, trace,
       askPassphrase: (keyFile: string) => askSecret(`Passphrase for ${keyFile}: `),
     },
   };

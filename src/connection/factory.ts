@@ -10,7 +10,7 @@ import type { Connection } from './types';
  */
 export function openConnection(hostName: string, vars: Record<string, unknown>, options: SshParamOptions = {}): Connection {
   const kind = vars.ansible_connection ?? 'ssh';
-  if (kind === 'local') return new LocalConnection(hostName);
+  if (kind === 'local') return new LocalConnection(hostName, options.trace && ((level, text) => options.trace!(hostName, level, text)));
   if (kind !== 'ssh' && kind !== 'smart' && kind !== 'paramiko') {
     throw new TsrunError('SCHEMA', `${hostName}: ansible_connection '${String(kind)}' is not supported`, { expected: 'ssh or local' });
   }
@@ -29,6 +29,10 @@ export class ConnectionPool {
     if (!conn) {
       conn = openConnection(hostName, vars, this.options);
       this.conns.set(hostName, conn);
+      if (conn instanceof LocalConnection) this.options.trace?.(hostName, 3, 'local connection: commands run on the controller');
+    } else if (conn instanceof SshConnection) {
+      // -vvv: one connection per host for the run; each task after the first reuses it
+      this.options.trace?.(hostName, 3, `reusing the run's SSH connection to ${conn.describe()}`);
     }
     return conn;
   }

@@ -1,8 +1,8 @@
 import { userInfo } from 'node:os';
 import { runLocal } from './local-spawn';
-import { atomicWriteScript, invocation, quote, sent } from './shell';
+import { atomicWriteScript, describeBecome, invocation, quote, sent } from './shell';
 import { tempPath } from './temp';
-import type { Become, Connection, ExecOptions, ExecResult, PutOptions } from './types';
+import type { Become, Connection, Trace, ExecOptions, ExecResult, PutOptions } from './types';
 
 /** Runs tasks on the controller itself (`connection: local`), through `sh -c`. */
 export class LocalConnection implements Connection {
@@ -11,11 +11,12 @@ export class LocalConnection implements Connection {
   private readonly running = new Set<number>();
   private interrupted = false;
 
-  constructor(readonly host: string) {}
+  constructor(readonly host: string, private readonly trace?: Trace) {}
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const started = performance.now();
     const inv = invocation(command, opts.become, this.loginUser, opts.stdin);
+    this.trace?.(3, `EXEC (local) ${describeBecome(opts.become, this.loginUser)}${command}`);
     let pid: number | undefined;
     const r = await runLocal(inv.command, {
       input: inv.stdin,

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { TsrunError } from '../core/errors';
+import type { Trace } from './types';
 import { expandHome, optionsFromArgs, parseProxyJump, sshConfigFor, type JumpSpec, type SshOptions } from './ssh-options';
 
 /** How strictly server host keys are checked against known_hosts. */
@@ -39,6 +40,8 @@ export interface SshParams {
   onHostKeyWarning?: (message: string) => void;
   /** Default sudo password for tasks with become and no password of their own. */
   becomePassword?: string;
+  /** Where -vvv / -vvvv detail goes. */
+  trace?: Trace;
 }
 
 /** Run-wide choices from the command line that shape every host's SSH parameters. */
@@ -54,6 +57,8 @@ export interface SshParamOptions {
   timeout?: number;
   /** Where warnings about host keys go (the run's reporter). */
   onHostKeyWarning?: (message: string) => void;
+  /** -vvv and more: connection and command detail, per host (the run's reporter). */
+  trace?: (host: string, level: 3 | 4, text: string) => void;
 }
 
 /** The default bound (seconds) on connecting and on noticing a host that stopped answering. */
@@ -155,6 +160,7 @@ export function sshParamsFromVars(hostName: string, vars: Vars, options: SshPara
     keepaliveIntervalMs: (aliveInterval !== undefined ? Number(aliveInterval) : Math.max(1, Number(timeout) / 4)) * 1000,
     keepaliveCountMax: aliveCount !== undefined ? Number(aliveCount) : 3,
     onHostKeyWarning: options.onHostKeyWarning,
+    trace: options.trace && ((level, text) => options.trace!(hostName, level, text)),
     becomePassword: str(vars, 'ansible_become_password', 'ansible_become_pass') ?? options.becomePassword,
   };
   if (!(params.connectTimeoutMs > 0)) {

@@ -43,6 +43,12 @@ export function invocation(script: string, become: Become | undefined, loginUser
   return { command: `sudo -H ${auth} -u ${quote(user)} -- sh -c ${quote(STDIN_RUNNER)}`, stdin: Buffer.concat([...head, ...parts]) };
 }
 
+/** How a command is run as another user, for -vvv: `become: sudo -u root (-n)`, or nothing without become. */
+export function describeBecome(become: Become | undefined, loginUser: string): string {
+  if (!needsSudo(become, loginUser)) return '';
+  return `become: sudo -u ${become?.user ?? 'root'} (${become?.password !== undefined ? 'password on stdin' : '-n, no password'}) `;
+}
+
 /** What the controller sends, so the host can tell a whole transfer from a cut one. */
 export interface Sent {
   size: number;

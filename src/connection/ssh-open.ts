@@ -89,6 +89,8 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
     hops.forEach((h) => h.end());
     return new UnreachableError(`${where}: ${reason}`, { cause });
   };
+  const started = performance.now();
+  p.trace?.(3, `ESTABLISH SSH CONNECTION FOR USER: ${p.user} to ${describeTarget(p)} (timeout ${p.connectTimeoutMs / 1000} s, host key checking ${p.hostKeyChecking})`);
   let sock: Duplex;
   try {
     sock = await tunnel(p, hops);
@@ -96,6 +98,7 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
     throw fail(`${(err as Error).message} (credentials: ${credentials(p)})`, err);
   }
   const plan = await authPlan(p);
+  p.trace?.(4, `authentication methods to offer, in order: ${plan.tried.join(', ') || 'none'}`);
   let refusal: string | undefined;
   let noPassword = false;
   const hostVerifier = (blob: Buffer): boolean => {
@@ -120,8 +123,16 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
   let next = 0;
   const authHandler = () => {
     const usable = noPassword ? plan.methods.filter((m) => m.type !== 'password' && m.type !== 'keyboard-interactive') : plan.methods;
-    return usable[next++] ?? false;
+    const method = usable[next++];
+    if (method) p.trace?.(4, `trying authentication: ${method.type}`);
+    lastMethod = method?.type;
+    return method ?? false;
   };
+  let lastMethod: string | undefined;
+  // -vvvv: ssh2's own account of the handshake and authentication (algorithms, packets), up to the session;
+  // after it, every data packet would be logged
+  let handshaking = true;
+  const debug = p.trace ? (text: string) => handshaking && p.trace!(4, `ssh2: ${text}`) : undefined;
   const ssh = new NodeSSH();
   try {
     await ssh.connect({
@@ -133,8 +144,11 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
       readyTimeout: p.connectTimeoutMs,
       keepaliveInterval: p.keepaliveIntervalMs,
       keepaliveCountMax: p.keepaliveCountMax,
+      debug,
     });
+    handshaking = false;
   } catch (err) {
+    handshaking = false;
     sock.destroy();
     if (refusal) throw fail(refusal, err);
     const level = (err as { level?: string }).level;
@@ -143,6 +157,7 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
     throw fail(`${(err as Error).message} (credentials: ${tried})`, err);
   }
   const client = ssh.connection as Client;
+  p.trace?.(3, `connection established to ${describeTarget(p)} in ${Math.round(performance.now() - started)} ms (authenticated by ${lastMethod ?? 'none'})`);
   // A transport error is followed by 'close', which the connection handles; unlistened, it would crash the run.
   for (const c of [client, ...hops]) c.on('error', () => {});
   return { client, hops };

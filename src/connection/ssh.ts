@@ -2,7 +2,7 @@ import { TsrunError } from '../core/errors';
 import pLimit from 'p-limit';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { describeTarget, type SshParams } from './params';
-import { atomicWriteScript, installScript, invocation, needsSudo, quote, sent } from './shell';
+import { atomicWriteScript, describeBecome, installScript, invocation, needsSudo, quote, sent } from './shell';
 import { sftpUpload, sftpUnlink } from './sftp-put';
 import { channelCommand, runChannel, type RawResult } from './ssh-exec';
 import { tempPath } from './temp';
@@ -44,6 +44,11 @@ export class SshConnection implements Connection {
     this.host = params.name;
   }
 
+  /** `user@host:port`, for -vvv. */
+  describe(): string {
+    return describeTarget(this.params);
+  }
+
   /** Opens the connection now rather than on first use (throws UnreachableError). */
   static async open(params: SshParams): Promise<SshConnection> {
     const conn = new SshConnection(params);
@@ -56,6 +61,7 @@ export class SshConnection implements Connection {
     if (this.current && this.dropped) {
       if (this.reopened) throw new UnreachableError(`${this.host}: connection to ${describeTarget(this.params)} was lost again after reconnecting once`);
       this.reopened = true;
+      this.params.trace?.(3, `the connection to ${describeTarget(this.params)} dropped; reconnecting once`);
       this.current = undefined;
     }
     if (!this.current) {
@@ -109,6 +115,8 @@ export class SshConnection implements Connection {
       // the common case (no stdin, no timeout) goes to the persistent shell; the rest, and anything that
       // arrives while the shell is busy, gets an exec channel of its own
       const shell = opts.stdin === undefined && !opts.timeoutMs ? await this.idleShell() : undefined;
+      // -vvv: the script as the host runs it (it travels on stdin, never in a command line)
+      this.params.trace?.(3, `EXEC (${shell ? 'persistent shell' : 'exec channel'}) ${describeBecome(become, this.params.user)}${inner}`);
       if (shell) {
         this.shellBecome = become;
         try {
@@ -175,8 +183,10 @@ export class SshConnection implements Connection {
     const tmp = tempPath(dest);
     const what = sent(content);
     this.temps.set(tmp, become);
+    const viaSftp = !opts.owner && !opts.group && !needsSudo(become, this.params.user);
+    this.params.trace?.(3, `PUT ${what.size} bytes (sha256 ${what.sha256.slice(0, 12)}) TO ${dest} via ${viaSftp ? 'SFTP' : 'cat on stdin'} ${describeBecome(become, this.params.user)}`.trimEnd());
     try {
-      if (!opts.owner && !opts.group && !needsSudo(become, this.params.user)) {
+      if (viaSftp) {
         let uploaded = false;
         try {
           await this.guard(sftpUpload(await this.sftpSession(), tmp, content));

@@ -54,6 +54,9 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/** -vvv and -vvvv detail about a connection (level 3: commands and connections; 4: SSH's own), masked by the output. */
+export type Trace = (level: 3 | 4, text: string) => void;
+
 /** Raised by a connection that cannot reach its host; the executor marks the host UNREACHABLE. */
 export class UnreachableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

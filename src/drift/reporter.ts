@@ -1,19 +1,8 @@
 import type { HostResult, Reporter, RunEvent } from '../executor/events';
+import type { WireEvent } from '../events/schema';
 
-/** What drift found on one host. */
-export interface HostDrift {
-  /**
-   * in-sync: nothing would change; drifted: some task would change; unknown: nothing predicted to change, but some
-   * task's outcome cannot be known in check mode; failed/unreachable: the check could not finish.
-   */
-  state: 'in-sync' | 'drifted' | 'unknown' | 'failed' | 'unreachable';
-  /** The tasks that would change, with what they would do. */
-  pending: { task: string; msg?: string }[];
-  /** The tasks whose outcome cannot be predicted, with why. */
-  unknown: { task: string; msg?: string }[];
-  /** Why the check could not finish on this host. */
-  error?: string;
-}
+/** What drift found on one host: declared with the events (src/events/schema.ts). */
+export type HostDrift = Extract<WireEvent, { type: 'drift' }>['hosts'][string];
 
 /** Collects the per-host drift of a check run and prints a summary at the end; passes every event to `inner` too. */
 export class DriftReporter implements Reporter {
@@ -30,7 +19,9 @@ export class DriftReporter implements Reporter {
     if (e.type === 'host_result') this.record(e.task, e.result);
     if (e.type === 'recap') {
       for (const h of Object.keys(e.stats)) this.of(h);
-      this.write(this.json ? `${JSON.stringify({ type: 'drift', hosts: Object.fromEntries(this.hosts) })}\n` : this.summary());
+      // --json: an event like the run's own, stamped by the JSON output
+      if (this.json && this.inner) this.inner.event({ type: 'drift', hosts: Object.fromEntries(this.hosts) });
+      else this.write(this.summary());
     }
   }
 
@@ -68,6 +59,12 @@ export class DriftReporter implements Reporter {
       for (const p of d.unknown) out.push(`${' '.repeat(width)}   ? ${p.task}${p.msg ? ` (${p.msg})` : ''}`);
     }
     return `${out.join('\n')}\n`;
+  }
+
+  /** Ctrl-C with no run on: the summary of what the check saw so far. */
+  interrupted(): void {
+    this.inner?.interrupted?.();
+    this.write(this.json ? `${JSON.stringify({ type: 'drift', hosts: Object.fromEntries(this.hosts) })}\n` : this.summary());
   }
 
   async close(): Promise<void> {

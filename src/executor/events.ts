@@ -1,48 +1,20 @@
 import type { Diff } from '../modules/types';
-import type { Shard } from '../shard/split';
+import type { HostStats, Stamp, WireEvent } from '../events/schema';
 
-/** A host's outcome for one task; `ignored` and `rescued` are counted separately in the recap. */
-/** `unknown`: in --check, the outcome depends on what the prediction cannot know (a command's result); msg says why. */
-export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable' | 'unknown';
+export type { HostStats, HostStatus } from '../events/schema';
 
-/** One host's result for one task, as output shows it. */
-export interface HostResult {
-  host: string;
-  status: HostStatus;
-  /** A failure that `ignore_errors` turned into ok. */
-  ignored?: boolean;
-  msg?: string;
-  diff?: Diff[];
-  /** Per-item lines for loops: label and status. */
-  items?: { label: string; status: HostStatus; msg?: string; debug?: unknown }[];
-  /** What `register` stores (censored under no_log). */
-  result: Record<string, unknown>;
-  durationMs: number;
-  /** Output of debug, shown whatever the verbosity. */
-  debug?: unknown;
-}
+/** What the stamp adds: the emitter leaves it out, the Stamper (src/events/stamp.ts) fills it in. */
+type Stamped<E> = E extends unknown ? Omit<E, keyof Stamp> & Partial<Stamp> : never;
+type WireHostResult = Extract<WireEvent, { type: 'host_result' }>;
 
-/** Per-host counts shown at the end of a run. */
-export interface HostStats {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-  skipped: number;
-  /** --check: tasks whose outcome could not be predicted. */
-  unknown: number;
-  rescued: number;
-  ignored: number;
-}
+/** One host's result for one task, as output shows it: the event's fields, with the diff not yet rendered. */
+export type HostResult = Omit<WireHostResult, keyof Stamp | 'type' | 'task' | 'diff'> & { diff?: Diff[] };
 
-/** Everything the executor tells the outside world, in order. */
-export type RunEvent =
-  | { type: 'play_start'; name: string; hosts: string[] }
-  | { type: 'task_start'; name: string; hosts: string[]; handler?: boolean; location?: string }
-  | { type: 'host_result'; task: string; result: HostResult }
-  | { type: 'task_end'; name: string }
-  | { type: 'warning'; message: string }
-  | { type: 'recap'; stats: Record<string, HostStats>; durationMs: number; shard?: Shard };
+/**
+ * Everything the executor tells the outside world, in order: the `--json` events of src/events/schema.ts, before
+ * they are stamped, with a host's result nested as the executor makes it.
+ */
+export type RunEvent = Stamped<Exclude<WireEvent, WireHostResult>> | Stamped<{ type: 'host_result'; task: string; result: HostResult } & Stamp>;
 
 /** Receives events; the terminal, plain and JSON outputs implement it. */
 export interface Reporter {

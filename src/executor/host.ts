@@ -9,6 +9,8 @@ export class HostRun {
   /** Variables from set_fact and register, which outlive the task. */
   readonly hostFacts: Record<string, unknown> = {};
   failed = false;
+  /** The task that failed this host last and its result: a rescue sees them as ansible_failed_task/_result. */
+  lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
   unreachable = false;
   /** meta: end_host, or end_play for everyone. */
   ended = false;

@@ -17,7 +17,7 @@ import { HostRun } from './host';
 import type { RunOptions } from './options';
 import { expand } from './render';
 import { runTasks } from './run-tasks';
-import { ROOT } from './scope';
+import { ROOT, type Inherited } from './scope';
 import { hostsOfShard } from '../shard/split';
 import { hostvarsOf, type PlayVars } from './vars';
 import { registerArgSecrets } from './secrets';
@@ -81,7 +81,9 @@ async function runPlay(play: Play, files: PlayVarsFiles, names: string[], inv: I
     // the implicit localhost is not among the inventory's hosts until a pattern names it
     if (!all.has(name)) all.set(name, new HostRun(name, inv.hosts.get(name)?.vars ?? { inventory_hostname: name }));
   }
+  const started = performance.now();
   opts.reporter.event({ type: 'play_start', name: play.name, hosts: names });
+  if (opts.verbosity >= 2) opts.reporter.event({ type: 'log', level: 2, text: `play path: ${play.loc.file}:${play.loc.line}` });
   const pv: PlayVars = {
     play,
     playVars: {},
@@ -105,6 +107,13 @@ async function runPlay(play: Play, files: PlayVarsFiles, names: string[], inv: I
   locateLike(pv.playVars, [files.vars, play.vars]);
   const pc: PlayContext = { opts, pv, hosts: all, conns };
   const root = opts.become === undefined && opts.becomeUser === undefined ? ROOT : { ...ROOT, become: opts.become, become_user: opts.becomeUser };
+  await runBatches(pc, files, names, all, root);
+  opts.reporter.event({ type: 'play_end', name: play.name, durationMs: performance.now() - started });
+}
+
+async function runBatches(pc: PlayContext, files: PlayVarsFiles, names: string[], all: Map<string, HostRun>, root: Inherited): Promise<void> {
+  const { opts, pv } = pc;
+  const { play } = pv;
   for (const batch of batches(names, play, { ...play.vars, ...opts.extraVars })) {
     if (pc.aborted || opts.abort?.aborted) break;
     const hosts = batch.map((n) => all.get(n)!).filter((h) => h.active);
@@ -145,7 +154,8 @@ function batches(names: string[], play: Play, vars: Record<string, unknown>): st
 
 async function gather(pc: PlayContext, hosts: HostRun[]): Promise<void> {
   const title = 'Gathering Facts';
-  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name) });
+  const taskStarted = performance.now();
+  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name), action: 'gather_facts' });
   const { gatherFacts } = await import('../facts/gather');
   const limit = pLimit(pc.opts.forks);
   await Promise.all(hosts.map((h) => limit(async () => {
@@ -162,7 +172,7 @@ async function gather(pc: PlayContext, hosts: HostRun[]): Promise<void> {
       pc.opts.reporter.event({ type: 'host_result', task: title, result: { host: h.name, status: unreachable ? 'unreachable' : 'failed', msg, result: { failed: true, msg }, durationMs: performance.now() - started } });
     }
   })));
-  pc.opts.reporter.event({ type: 'task_end', name: title });
+  pc.opts.reporter.event({ type: 'task_end', name: title, durationMs: performance.now() - taskStarted });
 }
 
 /** Role argument specs are checked for every host before any task runs, so bad input touches nothing. */

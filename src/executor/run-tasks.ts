@@ -8,7 +8,7 @@ import type { TaskDef } from '../playbook/types';
 import type { PlayContext } from './context';
 import type { HostResult } from './events';
 import type { HostRun } from './host';
-import { expand, holds, truthy } from './render';
+import { expand, holds, truthy, whereOf } from './render';
 import { inherit, joinConditions, selectedByTags, type Inherited } from './scope';
 import { runTaskOnHost } from './task';
 import { registerTaskSecrets } from './secrets';
@@ -45,7 +45,14 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
   registerTaskSecrets(pc, task, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name, location: task.loc });
   const title = displayName(pc, task, hosts[0], inh);
   if (!handler && pc.opts.gate && !(await pc.opts.gate({ name: title }))) return [];
-  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}` });
+  const taskStarted = performance.now();
+  const role = task.scope.roleUse?.role;
+  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: targets.map((h) => h.name), handler, location: `${task.loc.file}:${task.loc.line}`, action: task.action, role: role?.name });
+  // -vv: where the task and its role are, as Ansible's "task path:"
+  if (pc.opts.verbosity >= 2) {
+    pc.opts.reporter.event({ type: 'log', level: 2, text: `task path: ${task.loc.file}:${task.loc.line}` });
+    if (role) pc.opts.reporter.event({ type: 'log', level: 2, text: `role path: ${role.path} (role ${role.name})` });
+  }
   const limit = pLimit(pc.opts.forks);
   // each result is told as its host finishes, so the live view knows which hosts are still running; hosts still
   // waiting for a fork when an interrupt comes are not started
@@ -53,6 +60,7 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
     if (pc.opts.abort?.aborted) return undefined;
     const r = await runTaskOnHost(pc, task, h, withWhen);
     count(pc.hosts.get(r.host)!, r);
+    if (r.status === 'failed' && !r.ignored) h.lastFailure = { task: { name: title, action: task.action, args: task.args }, result: r.result };
     pc.opts.reporter.event({ type: 'host_result', task: title, result: r });
     return r;
   })));
@@ -61,7 +69,7 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
     // run_once: every host sees the one result
     for (const h of hosts) h.hostFacts[task.kw.register] = hosts[0].hostFacts[task.kw.register];
   }
-  pc.opts.reporter.event({ type: 'task_end', name: title });
+  pc.opts.reporter.event({ type: 'task_end', name: title, durationMs: performance.now() - taskStarted });
   stopOnFailures(pc, hosts, results, inh);
   return results;
 }
@@ -116,6 +124,8 @@ async function runBlock(pc: PlayContext, block: TaskDef, hosts: HostRun[], inh: 
       h.failed = false;
       h.stats.failed--;
       h.stats.rescued++;
+      // as in Ansible, the rescue (and every task after it) sees what failed
+      if (h.lastFailure) Object.assign(h.hostFacts, { ansible_failed_task: h.lastFailure.task, ansible_failed_result: h.lastFailure.result });
     }
     await runTasks(pc, block.rescue, failedHere, inh);
   }
@@ -153,18 +163,27 @@ async function runMeta(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: In
 async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], parent: Inherited): Promise<void> {
   const inh = inherit(parent, task.kw, false);
   if (!selectedByTags(inh.tags, pc.opts.tags, pc.opts.skipTags)) return;
+  // hosts that include the same file with the same arguments (and loop item) run it together, in item order
   const groups = new Map<string, HostRun[]>();
+  const loopVar = task.kw.loop_control?.loop_var ?? 'item';
+  const indexVar = task.kw.loop_control?.index_var;
   for (const h of hosts) {
     const vars = hostTaskVars(pc.pv, h, task.scope.roleUse, inh.vars);
     const where = { task: task.name, location: task.loc };
     const conditions = joinConditions(inh.when, task.kw.when ?? []);
-    if (conditions.length && !holds(conditions, vars, where)) continue;
-    const args = expand(task.args, vars, where) as Record<string, unknown>;
-    const key = JSON.stringify(args);
-    groups.set(key, [...(groups.get(key) ?? []), h]);
+    const items = task.kw.loop === undefined ? [undefined] : expand(task.kw.loop, vars, whereOf(task, 'loop'));
+    if (!Array.isArray(items)) throw new TsrunError('SCHEMA', `"loop" must give a list, got ${typeof items}`, { location: whereOf(task, 'loop').location, task: task.name, expected: 'loop: [a, b] or loop: "{{ a_list }}"' });
+    for (const [index, item] of items.entries()) {
+      const itemVars = task.kw.loop === undefined ? {} : { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) };
+      const withItem = { ...vars, ...itemVars };
+      if (conditions.length && !holds(conditions, withItem, where)) continue;
+      const args = expand(task.args, withItem, where) as Record<string, unknown>;
+      const key = JSON.stringify({ args, itemVars });
+      groups.set(key, [...(groups.get(key) ?? []), h]);
+    }
   }
   for (const [key, group] of groups) {
-    const args = JSON.parse(key) as Record<string, unknown>;
+    const { args, itemVars } = JSON.parse(key) as { args: Record<string, unknown>; itemVars: Record<string, unknown> };
     const roles = new RoleLoader(roleSearchPath(pc.pv.play.dir));
     let tasks: TaskDef[];
     if (task.kind === 'include_tasks') {
@@ -178,7 +197,7 @@ async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], pare
       const known = new Set(pc.pv.play.handlers.map((h) => h.scope.roleUse?.role.path));
       pc.pv.play.handlers.push(...roleHandlers(roles.uses.filter((u) => !known.has(u.role.path))));
     }
-    // inh already carries the include's own vars
-    await runTasks(pc, tasks, group, inh);
+    // inh already carries the include's own vars; the loop item joins them
+    await runTasks(pc, tasks, group, Object.keys(itemVars).length ? { ...inh, vars: { ...inh.vars, ...itemVars } } : inh);
   }
 }

@@ -197,6 +197,11 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
   const argsWhere = { module: mod.name, task: task.name, location: task.argsLoc ?? task.loc, locate: (key: string) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined) };
   const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), argsWhere);
   if (!mod.anyArgs) checkArgGroups(mod, args, argsWhere);
+  // -vv: the arguments as the module gets them (secrets are masked by the output; a no_log task shows none)
+  if (pc.opts.verbosity >= 2) {
+    const shown = noLog ? 'hidden (no_log: true)' : JSON.stringify(args);
+    pc.opts.reporter.event({ type: 'log', level: 2, host: host.name, text: `${mod.name} args: ${shown}${become ? `, become ${become.user ?? 'root'}` : ''}${check ? ', check mode' : ''}` });
+  }
 
   const delegate = task.kw.delegate_to !== undefined ? String(expand(task.kw.delegate_to, vars, whereOf(task, 'delegate_to'))) : undefined;
   const conn = mod.controllerOnly ? new LocalConnection('localhost')

@@ -38,7 +38,8 @@ function selecting(keep: boolean): JinjaFilter {
 function selectingAttr(keep: boolean): JinjaFilter {
   return (scope, input, [path, name, ...args]) => list(scope, input, keep ? 'selectattr' : 'rejectattr').filter((item) => {
     const v = attr(item, path);
-    const ok = name === undefined ? truthy(v) : testOf(scope, name)(v, args);
+    // as in Ansible, a missing attribute is an error when its truth is asked (a test such as 'defined' sees it)
+    const ok = name === undefined ? truthy(v ?? defined(scope, new Undef(`item.${String(path)}`))) : testOf(scope, name)(v, args);
     return ok === keep;
   });
 }

@@ -41,11 +41,12 @@ export async function labDown(name: string, log: Log = () => undefined): Promise
   await waitGone(recorded, 5000);
   // Whatever still runs in the lab's namespaces (orphans of a killed nspawn included) was started by the lab.
   const stragglers = [...recorded.filter(alive)];
-  for (const ns of netns) stragglers.push(...(await netnsPids(ns)));
+  stragglers.push(...netnsPids(netns));
   for (const pid of stragglers) signal(pid, 'SIGKILL');
   await waitGone(stragglers, 3000);
 
-  await deleteNets(netns, state?.bridge);
+  // links before the bridge they sit on; an uplink veth takes its peer with it
+  await deleteNets(netns, [...(state?.links ?? []), ...(state?.bridge ? [state.bridge] : [])]);
   await unmountUnder(dir);
   rmSync(dir, { recursive: true, force: true });
   return true;

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TsrunError } from '../core/errors';
 import { spawnDetached } from './services';
 import { sh } from './sys';
 
@@ -16,11 +17,8 @@ export interface HostSpec {
   hostsFile: string;
 }
 
-/**
- * Writes the host's own files into the overlay's upper layer before it is mounted: hostname, /etc/hosts,
- * a fresh ed25519 host key and the lab key. Returns the host's public key line for known_hosts.
- */
-export async function prepareHost(spec: HostSpec): Promise<string> {
+/** Writes the host's own files into the overlay's upper layer before it is mounted: hostname, /etc/hosts and the lab key. */
+export function prepareHost(spec: HostSpec): void {
   const upper = join(spec.dir, 'upper');
   for (const d of ['upper/etc/ssh', 'work', 'root', 'docker']) mkdirSync(join(spec.dir, d), { recursive: true });
   chmodSync(join(upper, 'etc'), 0o755);
@@ -32,9 +30,28 @@ export async function prepareHost(spec: HostSpec): Promise<string> {
   // modules-load.d entry), fails, and leaves the host "degraded". Masked per host, so cached bases need no rebuild.
   mkdirSync(join(upper, 'etc/systemd/system'), { recursive: true });
   symlinkSync('/dev/null', join(upper, 'etc/systemd/system/systemd-modules-load.service'));
-  const key = join(upper, 'etc/ssh/ssh_host_ed25519_key');
-  await sh('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `root@${spec.name}`, '-f', key]);
-  return readFileSync(`${key}.pub`, 'utf8').trim();
+}
+
+/** Where a host's ed25519 host key goes in its upper layer. */
+function hostKeyPath(spec: HostSpec): string {
+  return join(spec.dir, 'upper/etc/ssh/ssh_host_ed25519_key');
+}
+
+/**
+ * Makes every host's key with ssh-keygen, a few shells each running it for a share of the hosts: one Node spawn
+ * per host costs minutes on a loaded machine. (ssh2's in-process generator was tried: about one key in sixty
+ * was refused by sshd 9.2, "error in libcrypto".) Returns the public key lines, in order.
+ */
+export async function makeHostKeys(specs: HostSpec[]): Promise<string[]> {
+  const shells = 4;
+  const lines = specs.map((s) => `ssh-keygen -q -t ed25519 -N '' -C 'root@${s.name}' -f '${hostKeyPath(s)}' </dev/null`);
+  await Promise.all(
+    Array.from({ length: shells }, (_, k) => {
+      const mine = lines.filter((_, i) => i % shells === k);
+      return mine.length ? sh('sh', ['-s'], { input: ['set -e', ...mine].join('\n') + '\n' }) : Promise.resolve('');
+    }),
+  );
+  return specs.map((s) => readFileSync(`${hostKeyPath(s)}.pub`, 'utf8').trim());
 }
 
 function overlayMount(base: string, dir: string): string {
@@ -60,13 +77,22 @@ export function startFullHost(spec: HostSpec, base: string): number {
   return spawnDetached('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], join(spec.dir, 'console.log'));
 }
 
-/**
- * Starts a light host: only sshd, chrooted into the overlay, in fresh mount, UTS and PID namespaces inside the
- * host's network namespace. A few MB each, for scale tests. Returns the pid of unshare, whose child dies with it.
- */
-export function startLightHost(spec: HostSpec, base: string): number {
+/** A light host's own network inside its namespace: what createHostNets does from outside for full hosts. */
+export interface LightNet {
+  gateway: string;
+  prefixLen: number;
+}
+
+function lightHostScript(spec: HostSpec, base: string, net: LightNet): string {
   const root = `${spec.dir}/root`;
-  const script = [
+  return [
+    // Each host drops its copy of /run/netns at once: every private mount namespace copies the controller's
+    // mounts, one per lab host, so a thousand hosts would otherwise hold a million mounts between them.
+    `{ umount -l /run/netns 2>/dev/null || true; }`,
+    'ip link set lo up',
+    `ip addr add ${spec.address}/${net.prefixLen} dev host0`,
+    'ip link set host0 up',
+    `ip route add default via ${net.gateway}`,
     overlayMount(base, spec.dir),
     `mount -t proc proc ${root}/proc`,
     `mount --rbind /dev ${root}/dev`,
@@ -75,6 +101,28 @@ export function startLightHost(spec: HostSpec, base: string): number {
     `hostname ${spec.name}`,
     `exec chroot ${root} /usr/sbin/sshd -D -e`,
   ].join(' && ');
-  const args = ['netns', 'exec', spec.netns, 'unshare', '--mount', '--propagation', 'private', '--uts', '--pid', '--fork', '--kill-child', 'sh', '-c', script];
-  return spawnDetached('ip', args, join(spec.dir, 'console.log'));
+}
+
+function quote(s: string): string {
+  return `'${s.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * Starts light hosts: only sshd, chrooted into the overlay, in fresh mount, UTS and PID namespaces inside each
+ * host's network namespace (entered with nsenter: `ip netns exec` would add a mount namespace of its own). A few
+ * MB each, for scale tests. One shell launches them all in the background, each in its own session with its own
+ * log, since a thousand spawns from Node cost minutes on a loaded machine. Returns the pids of the unshare
+ * processes, in order; a host's sshd dies with its unshare.
+ */
+export async function startLightHosts(specs: HostSpec[], base: string, net: LightNet): Promise<number[]> {
+  const lines = specs.map((spec) => {
+    const args = ['setsid', 'nsenter', `--net=/run/netns/${spec.netns}`, 'unshare', '--mount', '--propagation', 'private', '--uts', '--pid', '--fork', '--kill-child', 'sh', '-c', lightHostScript(spec, base, net)];
+    return `${args.map(quote).join(' ')} </dev/null >>${quote(join(spec.dir, 'console.log'))} 2>&1 & echo $!`;
+  });
+  const out = await sh('sh', ['-s'], { input: lines.join('\n') + '\n' });
+  const pids = out.split('\n').filter(Boolean).map(Number);
+  if (pids.length !== specs.length || pids.some((p) => !Number.isInteger(p) || p <= 0)) {
+    throw new TsrunError('INTERNAL', `lab: starting ${specs.length} light hosts gave ${pids.length} process ids`);
+  }
+  return pids;
 }

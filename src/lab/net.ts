@@ -1,4 +1,6 @@
+import { readdirSync, readlinkSync, statSync } from 'node:fs';
 import pLimit from 'p-limit';
+import { indicesInText } from './addressing';
 import { sh } from './sys';
 
 /** The prefix of every network namespace a lab makes: `tsrun-LAB-HOST`. */
@@ -6,24 +8,23 @@ export function netnsName(lab: string, host: string): string {
   return `tsrun-${lab}-${host}`;
 }
 
-/** The first three octets of a lab's private /24. */
-export function subnetPrefix(index: number): string {
-  return `10.213.${index}`;
+/** Lab subnet indices of one kind already taken by addresses on this machine (ours from other labs, or left over). */
+export async function indicesInUse(wide: boolean): Promise<Set<number>> {
+  return indicesInText(await sh('ip', ['-o', '-4', 'addr', 'show']), wide);
 }
 
-/** Lab subnet indices already taken by bridges on this machine (ours from other labs, or left over). */
-export async function indicesInUse(): Promise<Set<number>> {
-  const out = await sh('ip', ['-o', '-4', 'addr', 'show']);
-  const used = new Set<number>();
-  for (const m of out.matchAll(/inet 10\.213\.(\d+)\./g)) used.add(Number(m[1]));
-  return used;
-}
-
-/** Creates the lab's bridge with the controller's address on it; the controller does not forward, so hosts are air-gapped. */
-export async function createBridge(bridge: string, address: string): Promise<void> {
-  await sh('ip', ['-batch', '-'], {
-    input: [`link add ${bridge} type bridge`, `addr add ${address}/24 dev ${bridge}`, `link set ${bridge} up`].join('\n') + '\n',
-  });
+/**
+ * Creates the lab's bridge with the controller's address on it, and for a wide lab the further bridges chained to
+ * it by veth pairs (one broadcast domain, one subnet); the controller does not forward, so hosts are air-gapped.
+ */
+export async function createBridges(bridge: string, cidrAddress: string, chained: { bridge: string; uplink: string }[]): Promise<void> {
+  const lines = [`link add ${bridge} type bridge`, `addr add ${cidrAddress} dev ${bridge}`, `link set ${bridge} up`];
+  for (const c of chained) {
+    lines.push(`link add ${c.bridge} type bridge`, `link set ${c.bridge} up`);
+    lines.push(`link add ${c.uplink} type veth peer name ${c.uplink}p`);
+    lines.push(`link set ${c.uplink} master ${bridge} up`, `link set ${c.uplink}p master ${c.bridge} up`);
+  }
+  await sh('ip', ['-batch', '-'], { input: lines.join('\n') + '\n' });
 }
 
 /** One host's network: its namespace, a veth pair into the bridge, its address and a default route via the bridge. */
@@ -31,22 +32,25 @@ export interface HostNet {
   netns: string;
   veth: string;
   address: string;
+  /** The bridge the host's veth joins. */
+  bridge: string;
 }
 
-/** Creates the namespaces and veth pairs of many hosts, batching the `ip` calls so a hundred hosts cost little. */
-export async function createHostNets(bridge: string, gateway: string, hosts: HostNet[]): Promise<void> {
+/** Creates the namespaces and veth pairs of many hosts; with `inside`, also each host's address and route. */
+export async function createHostNets(gateway: string, prefixLen: number, hosts: HostNet[], inside: boolean): Promise<void> {
   const outer = hosts.flatMap((h) => [
     `netns add ${h.netns}`,
     `link add ${h.veth} type veth peer name host0 netns ${h.netns}`,
-    `link set ${h.veth} master ${bridge} up`,
+    `link set ${h.veth} master ${h.bridge} up`,
   ]);
   await sh('ip', ['-batch', '-'], { input: outer.join('\n') + '\n' });
+  if (!inside) return;
   const limit = pLimit(8);
   await Promise.all(
     hosts.map((h) =>
       limit(() =>
         sh('ip', ['-n', h.netns, '-batch', '-'], {
-          input: [`link set lo up`, `addr add ${h.address}/24 dev host0`, `link set host0 up`, `route add default via ${gateway}`].join('\n') + '\n',
+          input: [`link set lo up`, `addr add ${h.address}/${prefixLen} dev host0`, `link set host0 up`, `route add default via ${gateway}`].join('\n') + '\n',
         }),
       ),
     ),
@@ -64,17 +68,36 @@ export async function labNetns(lab: string): Promise<string[]> {
     .filter((n) => n.startsWith(prefix) && /^[a-z]+\d+$/.test(n.slice(prefix.length)));
 }
 
-/** Process ids living in a network namespace: whatever runs there was started by the lab. */
-export async function netnsPids(netns: string): Promise<number[]> {
-  const out = await sh('ip', ['netns', 'pids', netns], { allowFail: true });
-  return out.split(/\s+/).filter(Boolean).map(Number);
+/**
+ * Process ids living in any of these network namespaces: whatever runs there was started by the lab. One pass over
+ * /proc (what `ip netns pids` does for one namespace), since a thousand `ip` processes cost minutes.
+ */
+export function netnsPids(netns: string[]): number[] {
+  const inodes = new Set<string>();
+  for (const n of netns) {
+    try {
+      inodes.add(`net:[${statSync(`/run/netns/${n}`).ino}]`);
+    } catch {
+      // not mounted: nothing can live in it under that name
+    }
+  }
+  if (inodes.size === 0) return [];
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (inodes.has(readlinkSync(`/proc/${entry}/ns/net`))) pids.push(Number(entry));
+    } catch {
+      // exited, or a kernel thread
+    }
+  }
+  return pids;
 }
 
-/** Deletes namespaces (their veth pairs go with them) and the bridge; missing ones are fine. */
-export async function deleteNets(netns: string[], bridge: string | undefined): Promise<void> {
-  const lines = netns.map((n) => `netns del ${n}`);
+/** Deletes namespaces (their veth pairs go with them), then further links and the bridge; missing ones are fine. */
+export async function deleteNets(netns: string[], links: string[]): Promise<void> {
+  const lines = [...netns.map((n) => `netns del ${n}`), ...links.map((l) => `link del ${l}`)];
   if (lines.length) await sh('ip', ['-force', '-batch', '-'], { input: lines.join('\n') + '\n', allowFail: true });
-  if (bridge) await sh('ip', ['link', 'del', bridge], { allowFail: true });
 }
 
 /** True when a network link of this name exists. */

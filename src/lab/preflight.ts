@@ -47,20 +47,47 @@ export async function ensurePackages(log: Log): Promise<void> {
   }
 }
 
-/** Kernel limits that full hosts need, and the values the lab raises them to when they are lower. */
-const LIMITS: [string, number][] = [
-  // every systemd in a host takes inotify instances of the controller's root user: the default 128 runs out
-  // after three or four labs, and systemd then boots without sshd ("Too many open files")
-  ['/proc/sys/fs/inotify/max_user_instances', 8192],
-  ['/proc/sys/fs/inotify/max_user_watches', 524288],
-];
+/** A kernel setting the lab raises (never lowers) before it brings hosts up, and why. */
+export interface KernelLimit {
+  path: string;
+  value: number;
+}
 
-/** Raises the controller's inotify limits for full (systemd) hosts; never lowers them. */
-export function raiseKernelLimits(log: Log): void {
-  for (const [path, wanted] of LIMITS) {
+/** Hosts beyond which the controller's neighbour table and pid space need room (the default gc_thresh1 is 128). */
+const MANY_HOSTS = 128;
+
+/** The kernel settings a lab of this size and kind needs; a pure function of the lab's shape. */
+export function limitsFor(hosts: number, light: boolean): KernelLimit[] {
+  const out: KernelLimit[] = [];
+  if (!light) {
+    // every systemd in a host takes inotify instances of the controller's root user: the default 128 runs out
+    // after three or four labs, and systemd then boots without sshd ("Too many open files")
+    out.push({ path: '/proc/sys/fs/inotify/max_user_instances', value: 8192 }, { path: '/proc/sys/fs/inotify/max_user_watches', value: 524288 });
+  }
+  if (hosts > MANY_HOSTS) {
+    // The controller holds one neighbour (ARP/NDP) entry per host on the bridge. Past gc_thresh3 (1,024 by
+    // default) the kernel drops new entries ("neighbour table overflow") and hosts stop answering; past gc_thresh2
+    // it collects entries every few seconds. Room for several big labs at once:
+    for (const family of ['ipv4', 'ipv6']) {
+      out.push(
+        { path: `/proc/sys/net/${family}/neigh/default/gc_thresh1`, value: 4096 },
+        { path: `/proc/sys/net/${family}/neigh/default/gc_thresh2`, value: 8192 },
+        { path: `/proc/sys/net/${family}/neigh/default/gc_thresh3`, value: 16384 },
+      );
+    }
+    // Each light host is 2 processes and each SSH session to it 3 more; 32,768 pids are shared by everything the
+    // machine runs. 4,194,304 is the 64-bit kernel's ceiling and systemd's own default.
+    out.push({ path: '/proc/sys/kernel/pid_max', value: 4194304 });
+  }
+  return out;
+}
+
+/** Raises the controller's kernel limits the lab needs (inotify for systemd hosts; neighbour table, pids for big labs). */
+export function raiseKernelLimits(hosts: number, light: boolean, log: Log): void {
+  for (const { path, value } of limitsFor(hosts, light)) {
     const current = Number(readFileSync(path, 'utf8').trim());
-    if (current >= wanted) continue;
-    writeFileSync(path, `${wanted}\n`);
-    log(`lab: raised ${path.slice('/proc/sys/'.length).replaceAll('/', '.')} from ${current} to ${wanted}`);
+    if (current >= value) continue;
+    writeFileSync(path, `${value}\n`);
+    log(`lab: raised ${path.slice('/proc/sys/'.length).replaceAll('/', '.')} from ${current} to ${value}`);
   }
 }

@@ -25,19 +25,26 @@ export function spawnDetached(cmd: string, args: string[], logFile: string): num
   }
 }
 
+/**
+ * How long one probe waits for the connection and the banner. sshd forks and re-executes itself for every
+ * connection, which takes seconds on a loaded machine: a shorter wait gives up on every try, and the retries
+ * themselves become the storm that keeps the machine loaded.
+ */
+const PROBE_MS = 5000;
+
 /** Resolves once something accepts TCP connections on host:port (and, with `banner`, sends data starting with it). */
 export async function waitForPort(host: string, port: number, timeoutMs: number, banner?: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe(host, port, banner)) return;
-    await sleep(100);
+    await sleep(250);
   }
   throw new TsrunError('UNREACHABLE', `lab: nothing answered on ${host}:${port} within ${Math.round(timeoutMs / 1000)} s`);
 }
 
 function probe(host: string, port: number, banner: string | undefined): Promise<boolean> {
   return new Promise((resolve) => {
-    const sock = createConnection({ host, port, timeout: 1000 });
+    const sock = createConnection({ host, port, timeout: PROBE_MS });
     const done = (ok: boolean) => {
       sock.destroy();
       resolve(ok);

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TsrunError } from '../core/errors';
+import { pickIndex } from './addressing';
 
 /** Where every lab keeps its state, keys, inventory and host layers. */
 export const LABS_ROOT = '/var/lib/tsrun/labs';
@@ -23,9 +24,13 @@ export interface HostState {
 /** Everything a lab made, written as it is made, so a crash mid-way still leaves a way to clean up. */
 export interface LabState {
   name: string;
-  /** Allocated per lab; gives the subnet 10.213.INDEX.0/24 and the bridge/veth names. */
+  /** Allocated per lab; with `wide`, gives the subnet and the bridge/veth names (see addressing.ts). */
   index: number;
+  /** A /21 in 10.214.0.0/16 for more hosts than a /24 holds; absent (small, 10.213.INDEX.0/24) in older states. */
+  wide?: boolean;
   bridge: string;
+  /** A wide lab's further bridges and the veths chaining them to `bridge` (a bridge takes at most 1,024 ports). */
+  links?: string[];
   bridgeAddress: string;
   light: boolean;
   nodes: number;
@@ -86,20 +91,14 @@ export function labNames(): string[] {
   return readdirSync(LABS_ROOT).filter((n) => existsSync(join(LABS_ROOT, n, 'state.json')));
 }
 
-/** Picks a subnet index for a new lab: derived from its name, moved on past indices other labs or links use. */
-export function allocateIndex(name: string, usedByLinks: Set<number>): number {
+/** Picks a subnet index of the lab's kind: derived from its name, moved on past indices other labs or links use. */
+export function allocateIndex(name: string, usedByLinks: Set<number>, wide: boolean): number {
   const used = new Set(usedByLinks);
   for (const other of labNames()) {
     if (other !== name) {
       const s = readState(other);
-      if (s) used.add(s.index);
+      if (s && !!s.wide === wide) used.add(s.index);
     }
   }
-  let h = 0;
-  for (const c of name) h = (h * 31 + c.charCodeAt(0)) % 250;
-  for (let i = 0; i < 250; i++) {
-    const idx = ((h + i) % 250) + 1;
-    if (!used.has(idx)) return idx;
-  }
-  throw new TsrunError('USAGE', 'no free lab subnet left (250 labs exist)', { expected: 'tsrun lab down on labs no longer needed' });
+  return pickIndex(name, wide, used);
 }

@@ -48,6 +48,13 @@ const Args = argsSchema({
 /** Manages Debian/Ubuntu packages with apt-get, reading all named packages' state in one round trip. */
 export const apt = defineModule(Args, {
   name: 'apt',
+  returns: {
+    cache_updated: { type: 'bool', returned: 'always', description: 'Whether the package lists were updated (update_cache).', sample: true },
+    cache_update_time: { type: 'int', returned: 'when the cache was updated', description: 'When, in seconds since the epoch.', sample: 1764583200 },
+    stdout: { type: 'str', returned: 'when apt-get ran', description: "apt-get's output.", sample: 'Setting up nginx ...' },
+    stderr: { type: 'str', returned: 'when apt-get ran', description: "apt-get's error output.", sample: '' },
+    rc: { type: 'int', returned: 'when apt-get ran', description: "apt-get's exit status.", sample: 0 },
+  },
   summary: 'Manage apt packages (Debian, Ubuntu)',
   description:
     'Installs, upgrades or removes packages with apt-get (DEBIAN_FRONTEND=noninteractive, keeping changed config files). ' +

@@ -12,6 +12,10 @@ const Args = argsSchema({
 /** Fails the host when any condition is false, naming the first that failed. */
 export const assert = defineModule(Args, {
   name: 'assert',
+  returns: {
+    assertion: { type: 'str', returned: 'failed', description: 'The first condition that did not hold.', sample: 'x > 1' },
+    evaluated_to: { type: 'bool', returned: 'failed', description: 'What it evaluated to.', sample: false },
+  },
   summary: 'Check that conditions hold; fail with a message when one does not.',
   controllerOnly: true,
   examples: "- assert:\n    that: ['groups.nodes | length == 3', \"'lb' in groups\"]\n    fail_msg: need three nodes",

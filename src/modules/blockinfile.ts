@@ -2,10 +2,11 @@ import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
 import { currentText, planEdit, readEditable, type EditState } from './fs/edit';
 import { bare, pyRegex, splitLines } from './fs/text';
-import { applyContent, checkValidate, type ContentChange } from './fs/write';
+import { applyContent, checkValidate, contentReturns, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
 import { predictContent } from '../predict/files';
 import { arg, argsSchema, optional, type ArgsOf } from './schema';
+import { checkOwners } from '../predict/accounts';
 
 /** Arguments of blockinfile, after validation. */
 export type BlockArgs = ArgsOf<typeof Args>;
@@ -73,12 +74,14 @@ const Args = argsSchema({
 /** blockinfile: keeps a block of lines between marker lines in a file. */
 export const blockinfile = stateModule<BlockArgs, EditState, ContentChange>({
   name: 'blockinfile',
+  returns: { path: { type: 'str', returned: 'always', description: 'The file edited.', sample: '/etc/hosts' }, ...contentReturns },
   summary: 'Insert, update or remove a block of lines between marker lines',
   description: 'insertafter/insertbefore are Python re syntax approximated by JavaScript RegExp.',
   examples: "- blockinfile: { path: /etc/hosts, block: '10.0.0.5 db', marker: '# {mark} db hosts' }",
   schema: Args,
   async read(ctx, args) {
     checkValidate(args.validate);
+    await checkOwners(ctx, args);
     return readEditable(ctx, args.path);
   },
   plan: planBlockinfile,

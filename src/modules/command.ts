@@ -1,6 +1,6 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commonArgs, invocation, runCommand } from './sys/run-command';
+import { commandReturns, commonArgs, invocation, runCommand } from './sys/run-command';
 import { splitWords } from './sys/words';
 import { defineModule } from './types';
 import { arg, argsSchema, optional } from './schema';
@@ -14,6 +14,7 @@ const Args = argsSchema({
 /** Runs a program with arguments, without a shell: `|`, `>`, `;` and `$VAR` are passed literally. */
 export const command = defineModule(Args, {
   name: 'command',
+  returns: commandReturns,
   summary: 'Execute a command on the host, without a shell',
   description:
     'Runs a program with its arguments directly (no shell: pipes, redirections and variables are literal words). ' +

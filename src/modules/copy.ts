@@ -3,11 +3,12 @@ import { basename, isAbsolute, posix } from 'node:path';
 import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
 import { probe, type FileState } from './fs/probe';
-import { applyContent, checkValidate, planContent, type ContentChange } from './fs/write';
+import { applyContent, checkValidate, contentReturns, planContent, type ContentChange } from './fs/write';
 import { predictContent } from '../predict/files';
 import type { TObject } from '@sinclair/typebox';
 import { stateModule, type Module, type ModuleContext, type Plan } from './types';
 import { arg, argsSchema, optional, type ArgsOf } from './schema';
+import { checkOwners } from '../predict/accounts';
 
 /** Arguments of copy (and of template, whose src is required and which has no content), after validation. */
 export type CopyArgs = ArgsOf<typeof CopySchema>;
@@ -63,7 +64,7 @@ function missingParent(path: string): string {
 
 /** Builds copy or template: they differ only in where src is found and whether it is rendered. */
 export function copyLike(
-  meta: Pick<Module, 'name' | 'summary' | 'description' | 'examples' | 'exclusive' | 'requiredOneOf'>, kind: 'files' | 'templates', schema: TObject,
+  meta: Pick<Module, 'name' | 'summary' | 'description' | 'examples' | 'returns' | 'exclusive' | 'requiredOneOf'>, kind: 'files' | 'templates', schema: TObject,
 ): Module<CopyArgs> {
   return stateModule<CopyArgs, CopyState, ContentChange>({
     ...meta,
@@ -83,6 +84,7 @@ export function copyLike(
       const mkdir = args.dest.endsWith('/');
       const req = { follow: true, checksum: true, content: DIFF_LIMIT };
       const paths = mkdir ? [posix.join(args.dest, name)] : name ? [args.dest, posix.join(args.dest, name)] : [args.dest];
+      await checkOwners(ctx, args);
       const r = await probe(ctx, paths.map((path) => ({ ...req, path })));
       const file = r.files.length === 2 && r.files[0].type === 'directory' ? r.files[1] : r.files[0];
       return { file, source, user: r.user, group: r.group, mkdir };
@@ -106,6 +108,7 @@ const CopySchema = argsSchema({
 export const copy = copyLike(
   {
     name: 'copy',
+    returns: contentReturns,
     summary: 'Copy a file (or inline content) to the host',
     description: 'Writes atomically; checksum is sha1 as in Ansible. Copying directories and remote_src are not supported.',
     examples: '- copy: { src: motd, dest: /etc/motd, mode: 0644 }\n- copy: { content: "hello\\n", dest: /tmp/hello, backup: yes }',

@@ -15,6 +15,10 @@ const Args = argsSchema({
 /** Prints a message or a variable's value; never changes anything. */
 export const debug = defineModule(Args, {
   name: 'debug',
+  returns: {
+    debug_output: { type: 'raw', returned: 'when printed', description: 'What was printed: msg, or {NAME: value} for var.', sample: 'hello' },
+    '<var>': { type: 'raw', returned: 'with var', description: 'The value of the variable or expression, under its own name (as Ansible registers it).', sample: 42 },
+  },
   summary: 'Print a message or the value of a variable or expression.',
   controllerOnly: true,
   examples: '- debug: msg="proxy is {{ proxy }}"\n- debug: var=result.stdout_lines',

@@ -8,6 +8,7 @@ import { probe, type FileState, type TreeEntry } from './fs/probe';
 import { stateModule, type Plan } from './types';
 import { predictFile } from '../predict/files';
 import { arg, argsSchema, optional, type ArgsOf } from './schema';
+import { checkOwners } from '../predict/accounts';
 
 type FileStateName = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
 
@@ -128,6 +129,13 @@ const Args = argsSchema({
 /** file: manages files, directories, links and their attributes. */
 export const file = stateModule<FileArgs, FileModState, string[]>({
   name: 'file',
+  returns: {
+    path: { type: 'str', returned: 'always', description: 'The path managed.', sample: '/srv/app' },
+    state: { type: 'str', returned: 'always', description: 'Its state after the task: file, directory, link, hard, touch or absent.', sample: 'directory' },
+    mode: { type: 'str', returned: 'unless absent', description: 'Permissions after the task, in octal.', sample: '0755' },
+    owner: { type: 'str', returned: 'unless absent', description: 'Owner after the task.', sample: 'www-data' },
+    group: { type: 'str', returned: 'unless absent', description: 'Group after the task.', sample: 'www-data' },
+  },
   summary: 'Manage files, directories, symbolic and hard links, and their attributes',
   description: 'state=link/hard set owner and group on the link itself; a symbolic link has no mode of its own.',
   examples: '- file: { path: /srv/app, state: directory, owner: www-data, mode: 0755 }\n- file: { src: /srv/app/current, dest: /srv/www, state: link }',
@@ -138,6 +146,7 @@ export const file = stateModule<FileArgs, FileModState, string[]>({
     const reqs = [{ path: args.path, follow, tree: args.recurse }];
     const src = srcPath(args);
     if (src !== undefined && (state === 'link' || state === 'hard')) reqs.push({ path: src, follow: true, tree: false });
+    if (state !== 'absent') await checkOwners(ctx, args);
     const r = await probe(ctx, reqs);
     return { file: r.files[0], src: r.files[1], tree: r.tree[0] };
   },

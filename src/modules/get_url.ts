@@ -74,6 +74,14 @@ const Args = argsSchema({
 /** Downloads a file over HTTP(S) on the host (curl or wget), atomically and idempotently. */
 export const get_url = defineModule(Args, {
   name: 'get_url',
+  returns: {
+    dest: { type: 'str', returned: 'always', description: 'The file downloaded to.', sample: '/opt/app.tar.gz' },
+    url: { type: 'str', returned: 'always', description: 'The URL asked for.', sample: 'https://example.org/app.tar.gz' },
+    status_code: { type: 'int', returned: 'when downloaded', description: 'The HTTP status of the download.', sample: 200 },
+    checksum_src: { type: 'str', returned: 'when downloaded', description: 'sha1 of the downloaded content.', sample: '6e642bb8dd5c2e027bf21dd923337cbb4214f827' },
+    checksum_dest: { type: 'str', returned: 'when downloaded', description: 'sha1 of the file after the task.', sample: '6e642bb8dd5c2e027bf21dd923337cbb4214f827' },
+    size: { type: 'int', returned: 'when downloaded', description: 'Size of the download, in bytes.', sample: 1048576 },
+  },
   summary: 'Download a file from HTTP, HTTPS or FTP onto the host',
   description:
     'Downloads on the host itself with curl (or wget), honouring proxy variables from the task environment. ' +

@@ -7,6 +7,7 @@ import { debug } from './debug';
 import { fail } from './fail';
 import { file } from './file';
 import { get_url } from './get_url';
+import { group } from './group';
 import { lineinfile } from './lineinfile';
 import { pkg } from './package';
 import { service } from './service';
@@ -17,6 +18,7 @@ import { systemd } from './systemd';
 import { template } from './template';
 import type { Module } from './types';
 import { uri } from './uri';
+import { user } from './user';
 import { wait_for } from './wait_for';
 
 // Modules are typed by their own arguments; the registry only needs their shared shape.
@@ -25,8 +27,8 @@ type AnyModule = Module<any>;
 
 /** Every built-in module, by its YAML key. */
 const modules: AnyModule[] = [
-  apt, assert, blockinfile, command, copy, debug, fail, file, get_url, lineinfile,
-  pkg, service, setFact, shell, stat, systemd, template, uri, wait_for,
+  apt, assert, blockinfile, command, copy, debug, fail, file, get_url, group, lineinfile,
+  pkg, service, setFact, shell, stat, systemd, template, uri, user, wait_for,
 ];
 
 /** Built-in modules by name. */

@@ -2,10 +2,11 @@ import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
 import { currentText, planEdit, readEditable, type EditState } from './fs/edit';
 import { bare, expandBackrefs, pyRegex, splitLines } from './fs/text';
-import { applyContent, checkValidate, type ContentChange } from './fs/write';
+import { applyContent, checkValidate, contentReturns, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
 import { predictContent } from '../predict/files';
 import { arg, argsSchema, optional, type ArgsOf } from './schema';
+import { checkOwners } from '../predict/accounts';
 
 /** Arguments of lineinfile, after validation. */
 export type LineArgs = ArgsOf<typeof Args>;
@@ -121,6 +122,7 @@ const Args = argsSchema({
 /** lineinfile: ensures one line is in a file (or replaced, or removed). */
 export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
   name: 'lineinfile',
+  returns: { path: { type: 'str', returned: 'always', description: 'The file edited.', sample: '/etc/ssh/sshd_config' }, ...contentReturns },
   summary: 'Ensure a particular line is in a file, or replace or remove it',
   description: "Regular expressions are Python re syntax approximated by JavaScript RegExp ((?P<name>) is translated); lines are matched without their line ending.",
   examples: "- lineinfile: { path: /etc/ssh/sshd_config, regexp: '^#?PermitRootLogin', line: 'PermitRootLogin no' }",
@@ -128,6 +130,7 @@ export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
   async read(ctx, args) {
     checkArgs(args);
     checkValidate(args.validate);
+    await checkOwners(ctx, args);
     return readEditable(ctx, args.path);
   },
   plan: planLineinfile,

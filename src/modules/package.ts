@@ -26,6 +26,7 @@ const Args = argsSchema({
 /** Installs or removes packages with the host's own package manager (apt on Debian-family hosts). */
 export const pkg = defineModule(Args, {
   name: 'package',
+  returns: apt.returns,
   summary: "Manage packages with the host's package manager",
   description: 'A generic front end: hands name and state to the module for the host\'s package manager (ansible_pkg_mgr, detected when facts were not gathered). Only apt is supported so far.',
   examples: '- package:\n    name: [git, curl]\n    state: present',

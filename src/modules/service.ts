@@ -17,6 +17,12 @@ const Args = argsSchema({
 /** Starts, stops, restarts or reloads a service and sets whether it starts at boot (systemd or sysvinit). */
 export const service = defineModule(Args, {
   name: 'service',
+  returns: {
+    name: { type: 'str', returned: 'with name', description: 'The unit.', sample: 'nginx' },
+    state: { type: 'str', returned: 'with name', description: 'started or stopped after the task (or the state asked for).', sample: 'started' },
+    enabled: { type: 'bool', returned: 'with name', description: 'Whether it starts at boot after the task.', sample: true },
+    status: { type: 'dict', returned: 'with name', description: "The unit's LoadState, ActiveState and UnitFileState before the task, as systemctl show names them.", sample: { LoadState: 'loaded', ActiveState: 'active', UnitFileState: 'enabled' } },
+  },
   summary: 'Manage services (systemd, or sysvinit scripts without it)',
   description:
     'Reads the active and enabled state in one round trip, then acts only on the difference. Uses systemctl when systemd ' +

@@ -5,6 +5,9 @@ import { defineModule } from './types';
 /** Sets host variables that outlive the task (precedence above play and task vars). */
 export const setFact = defineModule<TObject, Record<string, unknown>>(argsSchema({}), {
   name: 'set_fact',
+  returns: {
+    ansible_facts: { type: 'dict', returned: 'always', description: 'The variables set, by name.', sample: { app_port: 8080 } },
+  },
   summary: 'Set variables on the host for the rest of the run.',
   description: 'Every argument becomes a variable of the host; `cacheable` is accepted and ignored.',
   controllerOnly: true,

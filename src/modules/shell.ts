@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commonArgs, invocation, runCommand } from './sys/run-command';
+import { commandReturns, commonArgs, invocation, runCommand } from './sys/run-command';
 import { defineModule } from './types';
 import { arg, argsSchema, optional } from './schema';
 
@@ -14,6 +14,7 @@ const Args = argsSchema({
 /** Runs a command line through a shell (/bin/sh unless `executable` says otherwise). */
 export const shell = defineModule(Args, {
   name: 'shell',
+  returns: commandReturns,
   summary: 'Execute a command line through a shell on the host',
   description:
     'Runs the text through `/bin/sh -c` (or `executable -c`), so pipes, redirections and variables work. ' +

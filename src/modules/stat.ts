@@ -29,6 +29,9 @@ const Args = argsSchema({
 /** stat: reports facts about a path; never changes anything. */
 export const stat = stateModule<StatArgs, FileState, never>({
   name: 'stat',
+  returns: {
+    stat: { type: 'dict', returned: 'always', description: 'exists; when it exists: path, isdir, isreg, islnk, mode, uid, gid, pw_name, gr_name, size, mtime, inode, dev, xusr, wusr, rusr; checksum (sha1) for a regular file with get_checksum; lnk_target and lnk_source for a link.', sample: { exists: true, isreg: true, mode: '0644', pw_name: 'root', size: 1220, checksum: '6e642bb8dd5c2e027bf21dd923337cbb4214f827' } },
+  },
   summary: 'Retrieve file or file system status',
   description: 'Registers `stat` with exists, isdir, isreg, islnk, mode, uid, gid, pw_name, gr_name, size, mtime, checksum (sha1), lnk_source, lnk_target.',
   examples: '- stat: { path: /etc/nginx/nginx.conf }\n  register: conf\n- debug: { msg: "missing" }\n  when: not conf.stat.exists',

@@ -18,6 +18,12 @@ const Args = argsSchema({
 /** Manages systemd units: state, enabled, masked, and daemon-reload. */
 export const systemd = defineModule(Args, {
   name: 'systemd',
+  returns: {
+    name: { type: 'str', returned: 'with name', description: 'The unit.', sample: 'nginx' },
+    state: { type: 'str', returned: 'with name', description: 'started or stopped after the task (or the state asked for).', sample: 'started' },
+    enabled: { type: 'bool', returned: 'with name', description: 'Whether it starts at boot after the task.', sample: true },
+    status: { type: 'dict', returned: 'with name', description: "The unit's LoadState, ActiveState and UnitFileState before the task, as systemctl show names them.", sample: { LoadState: 'loaded', ActiveState: 'active', UnitFileState: 'enabled' } },
+  },
   summary: 'Manage systemd units',
   description:
     'Like service, plus masked, daemon_reload (run before reading the unit, so a changed unit file is seen), ' +

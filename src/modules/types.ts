@@ -22,6 +22,17 @@ export interface ArgDef {
 
 export type ArgSpec = Record<string, ArgDef>;
 
+/** One value a module returns (what `register` exposes), declared beside its arguments as Ansible's RETURN block. */
+export interface ReturnDef {
+  type: 'str' | 'int' | 'float' | 'bool' | 'list' | 'dict' | 'raw';
+  description: string;
+  /** When it is present: `always`, `success`, `changed`, or a condition in words. */
+  returned: string;
+  sample?: unknown;
+}
+
+export type ReturnSpec = Record<string, ReturnDef>;
+
 /** A change shown by --diff: a file's content, or readable lines for mode/owner/package/service changes. */
 export type Diff =
   | { kind: 'file'; path: string; before: string; after: string }
@@ -79,6 +90,8 @@ export interface Module<A = Record<string, unknown>> {
   exclusive?: readonly (readonly string[])[];
   /** Groups of which at least one argument must be given (Ansible's required_one_of). */
   requiredOneOf?: readonly (readonly string[])[];
+  /** What `register` holds besides `changed`, `failed`, `msg` and `diff`: documented by `tsrun doc`. */
+  returns: ReturnSpec;
   /** Free-form `k=v` string form: the argument that takes the text that is not k=v (command's `cmd`). */
   freeForm?: string;
   /** Accepts any arguments (set_fact): no validation against `args`. */

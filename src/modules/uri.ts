@@ -74,6 +74,15 @@ const Args = argsSchema({
 /** Sends an HTTP request from the host with curl and checks its status. */
 export const uri = defineModule(Args, {
   name: 'uri',
+  returns: {
+    status: { type: 'int', returned: 'always', description: 'The HTTP status (-1 when no answer came).', sample: 200 },
+    url: { type: 'str', returned: 'always', description: 'The URL of the final response, after redirects.', sample: 'https://example.org/' },
+    redirected: { type: 'bool', returned: 'always', description: 'Whether a redirect was followed.', sample: false },
+    headers: { type: 'dict', returned: 'always', description: 'Response headers, lower-case names (each also returned on its own, with - as _).', sample: { 'content-type': 'text/html' } },
+    elapsed: { type: 'int', returned: 'always', description: 'Seconds the request took.', sample: 0 },
+    content: { type: 'str', returned: 'with return_content', description: 'The response body.', sample: '{"ok": true}' },
+    json: { type: 'raw', returned: 'with return_content and a JSON body', description: 'The body, parsed.', sample: { ok: true } },
+  },
   summary: 'Interact with HTTP(S) web services from the host',
   description:
     'Runs curl on the host (proxy variables come from the task environment). Fails when the status is not in status_code. ' +

@@ -60,6 +60,12 @@ const Args = argsSchema({
 /** Waits on the host for a port to open or close, or a file to appear (with content) or disappear. */
 export const wait_for = defineModule(Args, {
   name: 'wait_for',
+  returns: {
+    elapsed: { type: 'int', returned: 'always', description: 'Seconds waited.', sample: 3 },
+    state: { type: 'str', returned: 'always', description: 'The state waited for.', sample: 'started' },
+    port: { type: 'int', returned: 'with port', description: 'The port waited on.', sample: 22 },
+    path: { type: 'str', returned: 'with path', description: 'The file waited on.', sample: '/var/run/app.pid' },
+  },
   summary: 'Wait for a port, a file or a string in a file',
   description:
     'Polls on the host in one bounded sh loop: a TCP port through bash /dev/tcp (or nc), a path with [ -e ] and grep -E for search_regex. ' +

@@ -10,6 +10,7 @@ export class AdhocReporter implements Reporter {
 
   event(e: RunEvent): void {
     if (e.type === 'warning') return this.write(`[WARNING]: ${e.message}\n`);
+    if (e.type === 'log' && e.level <= this.verbosity) return this.write(`${e.host ? `<${e.host}> ` : ''}${e.text}\n`);
     if (e.type !== 'host_result') return;
     const r = e.result;
     const word = r.status === 'failed' ? 'FAILED' : r.status === 'unreachable' ? 'UNREACHABLE!' : r.status === 'changed' ? 'CHANGED' : r.status === 'skipped' ? 'SKIPPED' : 'SUCCESS';

@@ -12,6 +12,11 @@ export class MaskingReporter implements Reporter {
     this.inner.event(this.secrets.maskDeep(e));
   }
 
+  /** Ctrl-C between runs: the inner reporter's recap so far (built from events already masked). */
+  interrupted(): void {
+    this.inner.interrupted?.();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

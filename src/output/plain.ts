@@ -27,7 +27,11 @@ export class PlainReporter implements Reporter {
       case 'play_start':
         return this.line(`\nPLAY [${e.name}] ${'*'.repeat(20)}`);
       case 'task_start':
-        return this.line(`\n${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]${this.verbosity > 0 && e.location ? ` (${e.location})` : ''}`);
+        return this.line(`\n${e.handler ? 'RUNNING HANDLER' : 'TASK'} [${e.name}]`);
+      case 'log':
+        // -vv and more: the detail of that level, as Ansible prints it (`<node1> EXEC ...`)
+        if (e.level <= this.verbosity) this.line(e.host ? `<${e.host}> ${e.text}` : e.text);
+        return;
       case 'host_result': {
         const r = e.result;
         if (r.status === 'skipped' && this.verbosity === 0 && !r.msg) return this.line(`skipping: [${r.host}]`);

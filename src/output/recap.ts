@@ -126,13 +126,18 @@ export function renderRecap(stats: Record<string, HostStats>, durationMs: number
       lines.push(...f.msg.split('\n').slice(0, 12).map((l) => `    ${l}`));
     }
   }
-  if (tally.changed.size) lines.push('', `changed (${tally.changed.size}): ${abbreviate([...tally.changed].sort(), 20)}`);
+  if (tally.changed.size) lines.push('', `changed (${tally.changed.size}): ${abbreviate([...tally.changed].sort(byName), 20)}`);
   lines.push('', `finished in ${seconds(durationMs)}`);
   if (verbosity > 0) {
     const slow = tally.slowest(5);
     if (slow.length) lines.push('', 'slowest tasks:', ...slow.map((t) => `  ${seconds(t.ms).padStart(9)}  ${t.name}`));
   }
   return lines.join('\n');
+}
+
+/** Host names in the order people count them: node2 before node10. */
+function byName(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
 }
 
 /** A list of names, the first `max` of them and a count of the rest. */

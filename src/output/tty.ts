@@ -49,6 +49,10 @@ export class TtyReporter implements Reporter {
         return this.current?.finish();
       case 'warning':
         return this.print(`[WARNING]: ${e.message}`);
+      case 'log':
+        // printed under the task's block once it is drawn, so the live view does not flicker
+        if (e.level <= this.verbosity) this.print(e.host ? `<${e.host}> ${e.text}` : e.text);
+        return;
       case 'recap':
         return this.print(renderRecap(e.stats, e.durationMs, this.tally, this.paint, this.verbosity));
     }
@@ -97,10 +101,10 @@ export class TtyReporter implements Reporter {
     const finished = new Set(c.results.map((r) => r.host));
     const running = c.hosts.filter((h) => !finished.has(h));
     const head = `${c.results.length}/${c.hosts.length} hosts  ${elapsed(c.started)}  ${summary(c.results)}`.trimEnd();
-    const width = this.out.columns ?? 80;
-    // the names of the hosts still running, on a terminal wide enough for them
-    const names = running.length && width >= 100 ? `  running: ${running.join(' ')}` : running.length ? `  ${running.length} running` : '';
-    c.wrapper.output = (head + names).slice(0, Math.max(20, width - 6));
+    const width = Math.max(20, (this.out.columns ?? 80) - 6);
+    // the names of the hosts still running, on a terminal wide enough for them; their count always
+    const names = running.length && width >= 94 ? `  running (${running.length}): ${fit(running, width - head.length - 16)}` : running.length ? `  ${running.length} running` : '';
+    c.wrapper.output = (head + names).slice(0, width);
   }
 
   /** Failures, debug output and diffs stay on screen once the task is done. */
@@ -123,6 +127,18 @@ export class TtyReporter implements Reporter {
   async close(): Promise<void> {
     await this.chain;
   }
+}
+
+/** As many names as fit in `room` columns, whole, then `…` for the rest. */
+function fit(names: string[], room: number): string {
+  const shown: string[] = [];
+  let used = 0;
+  for (const n of names) {
+    if (used + n.length + 2 > room) return `${shown.join(' ')} …`;
+    shown.push(n);
+    used += n.length + 1;
+  }
+  return shown.join(' ');
 }
 
 function elapsed(since: number): string {

@@ -4,15 +4,13 @@ import { didYouMean } from '../modules/args';
 import { itemLocation, keyLocation, loadYaml, locateItems, locateLike, locationOf, valueLocation } from '../yaml/load';
 import { checkKeywordTypes, checkNotify, checkTemplates } from './checks';
 import { roleHandlers, roleRef, RoleLoader, roleSearchPath } from './roles';
+import { keywordsAt } from './keywords';
 import { parseTasks } from './tasks';
 import type { Play, TaskDef, TaskKeywords } from './types';
 import { checkLiteralVarsFiles, varsFileEntries } from './vars-files';
 
-const PLAY_KEYS = new Set([
-  'name', 'hosts', 'vars', 'vars_files', 'gather_facts', 'become', 'become_user', 'serial', 'max_fail_percentage',
-  'any_errors_fatal', 'pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers', 'tags', 'environment', 'check_mode',
-  'no_log', 'connection', 'remote_user', 'strategy', 'ignore_errors', 'diff', 'import_playbook', 'when', 'shard_groups',
-]);
+/** Play keywords: declared once, with their documentation, in keywords.ts. */
+const PLAY_KEYS = keywordsAt('Play');
 
 /** Playbooks being loaded, outermost first, to name an import_playbook cycle. */
 const loading: string[] = [];

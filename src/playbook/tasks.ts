@@ -2,18 +2,16 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsrunError, type SourceLocation } from '../core/errors';
 import { didYouMean } from '../modules/args';
 import { registry } from '../modules/index';
+import { specialActionNames } from './actions';
+import { keywordsAt } from './keywords';
 import { keyLocation, loadYaml, locateItems, locateLike, locateValues, locationOf, valueLocation } from '../yaml/load';
 import { checkConditions, checkKeywordTypes, checkModuleArgs, checkTemplates } from './checks';
 import { parseKv } from './kv';
 import type { RoleLoader } from './roles';
 import type { TaskDef, TaskKeywords, TaskScope } from './types';
 
-const KEYWORDS = new Set([
-  'name', 'when', 'loop', 'with_items', 'with_list', 'loop_control', 'register', 'notify', 'listen', 'changed_when',
-  'failed_when', 'ignore_errors', 'tags', 'become', 'become_user', 'become_method', 'vars', 'environment', 'check_mode',
-  'diff', 'no_log', 'until', 'retries', 'delay', 'run_once', 'delegate_to', 'timeout', 'args', 'block', 'rescue',
-  'always', 'any_errors_fatal',
-]);
+/** Task and block keywords: declared once, with their documentation, in keywords.ts. */
+const KEYWORDS = keywordsAt('Block', 'Task');
 const CONDITION_KEYS = ['when', 'changed_when', 'failed_when', 'until'];
 const INCLUDES = new Set(['include_tasks', 'import_tasks', 'include_role', 'import_role']);
 const PREFIXES = ['ansible.builtin.', 'ansible.legacy.'];
@@ -70,7 +68,7 @@ function parseTask(raw: unknown, scope: TaskScope, roles: RoleLoader, parentLoc:
     throw new TsrunError('SCHEMA', `task${named ? ` "${named}"` : ''} has no module`, { location: loc, task: named, expected: `one module key such as ${[...registry.keys()].slice(0, 6).join(', ')}` });
   }
   const known = candidates.map((k) => [k, normalise(k)] as const);
-  const unknown = known.find(([, n]) => !registry.has(n) && !INCLUDES.has(n) && n !== 'meta');
+  const unknown = known.find(([, n]) => !registry.has(n) && !specialActionNames.has(n));
   if (unknown) throw unknownKey(unknown[0], map, named);
   if (known.length > 1) {
     throw new TsrunError('SCHEMA', `task has more than one module: ${candidates.join(', ')}`, { location: keyLocation(map, candidates[1]), task: named, expected: 'exactly one module per task' });
@@ -96,7 +94,7 @@ function normalise(key: string): string {
 }
 
 function unknownKey(key: string, map: Record<string, unknown>, task?: string): TsrunError {
-  const all = [...KEYWORDS, ...registry.keys(), ...INCLUDES, 'meta'];
+  const all = [...KEYWORDS, ...registry.keys(), ...specialActionNames];
   return new TsrunError('SCHEMA', `unknown module or keyword "${key}"${didYouMean(key, all)}`, {
     location: keyLocation(map, key), task, expected: 'a module name (see `tsrun doc`) or a task keyword',
   });

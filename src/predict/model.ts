@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { PasswdEntry } from '../modules/sys/accounts';
 
 /** What an earlier task of a --check run would have made a path. Undefined attributes keep the host's own. */
 export interface ModelPath {
@@ -23,6 +24,28 @@ export interface ModelService {
   by: string;
 }
 
+/** A user as an earlier task would have left it: present with its passwd entry, or removed. */
+export interface ModelUser {
+  present: boolean;
+  /** The predicted passwd entry; a negative uid or gid is one the host chooses when the real run creates it. */
+  entry?: PasswdEntry;
+  /** Its supplementary groups. */
+  groups?: string[];
+  /** The password hash set, when a task sets one. */
+  hash?: string;
+  /** Whether its home directory exists. */
+  homeExists?: boolean;
+  by: string;
+}
+
+/** A group as an earlier task would have left it. */
+export interface ModelGroup {
+  present: boolean;
+  /** Its gid; negative when the host chooses it in the real run. */
+  gid?: number;
+  by: string;
+}
+
 /**
  * One host's model of what the earlier tasks of a --check run would have changed: modules read through it before
  * reading the host, so later tasks predict against the state the real run would meet.
@@ -32,6 +55,10 @@ export class HostModel {
   /** Packages an earlier task would install (true) or remove (false), with the task. */
   readonly packages = new Map<string, { present: boolean; by: string }>();
   readonly services = new Map<string, ModelService>();
+  /** Users an earlier task would create, change or remove, by name. */
+  readonly users = new Map<string, ModelUser>();
+  /** Groups an earlier task would create, change or remove, by name. */
+  readonly groups = new Map<string, ModelGroup>();
   /** Registered variables whose value is unknown in check mode, with the reason. */
   readonly unknownVars = new Map<string, string>();
   /** Handler names notified by a task whose outcome is unknown, with the reason. */
@@ -40,6 +67,12 @@ export class HostModel {
   unknownTasks = 0;
   /** The task running now, named in the predictions it makes. */
   task = '';
+  private lastPlaceholder = 0;
+
+  /** A uid or gid for an account the real run creates and the host numbers: negative, and unique on this host. */
+  placeholderId(): number {
+    return --this.lastPlaceholder;
+  }
 
   /** The prediction for a path: its own, or absent when an ancestor would be removed; undefined when the model has none. */
   lookup(path: string): ModelPath | undefined {

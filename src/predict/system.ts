@@ -33,8 +33,14 @@ export function overlayService(model: HostModel, st: ServiceState, want: Service
   if (st.exists) return st;
   const pkgs = model.installed();
   if (pkgs.length === 0) throw new Unpredictable(`service ${want.name} is not on the host and no earlier task is predicted to install a package that could provide it`);
-  // Debian's rule (dh_installsystemd): a package's unit is enabled and started when the package is installed
-  return { ...st, exists: true, running: true, enabled: true, enabledWord: 'enabled', activeWord: 'active' };
+  // A restart or reload changes the unit whatever state the install left it in; every other outcome rests on that state.
+  if ((want.state === 'restarted' || want.state === 'reloaded') && want.enabled === undefined && want.masked === undefined) {
+    return { ...st, exists: true, running: true, masked: false, activeWord: 'active' };
+  }
+  // Debian's default (dh_installsystemd) enables and starts a package's unit, but a package may opt out (--no-enable,
+  // --no-start), ship or leave its unit masked, or a policy-rc.d may forbid starting it: which one only the install shows.
+  const by = [...new Set(pkgs.map((p) => model.packages.get(p)!.by))].map((t) => `"${t}"`).join(', ');
+  throw new Unpredictable(`service ${want.name} is not on the host yet; package ${pkgs.join(', ')} (task ${by}) may bring it, but whether the package's maintainer scripts enable and start it (Debian's default) or leave it stopped, disabled or masked is known only after the install`);
 }
 
 /** Records what a service change would leave: running and enabled as wanted. */

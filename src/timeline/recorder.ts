@@ -26,20 +26,21 @@ export interface Timeline {
 
 /** Builds the page's data from bars. */
 export function summarize(bars: Bar[], totalMs: number): Timeline {
-  const hosts = [...new Set(bars.map((b) => b.host))];
+  // rows in host-name order (node2 before node10): results arrive in finishing order, which differs run to run
+  const hosts = [...new Set(bars.map((b) => b.host))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   const slowestTasks = [...bars].sort((a, b) => b.durationMs - a.durationMs).slice(0, 10).map(({ task, host, durationMs }) => ({ task, host, durationMs }));
   const slowestHosts = hosts.map((host) => ({ host, durationMs: bars.filter((b) => b.host === host).reduce((n, b) => n + b.durationMs, 0) }))
     .sort((a, b) => b.durationMs - a.durationMs).slice(0, 10);
   return { hosts, bars, totalMs, slowestTasks, slowestHosts };
 }
 
-/** `--timeline FILE`: follows the run's events and writes the HTML page at the end; with --json, also a timeline event. */
+/** `--timeline FILE`: follows the run's events and writes the HTML page at the end; after the recap, a timeline event (shown by --json). */
 export class TimelineRecorder implements Reporter {
   private readonly started = performance.now();
   private taskStart = 0;
   private readonly bars: Bar[] = [];
 
-  constructor(private readonly inner: Reporter, private readonly file: string, private readonly json?: (text: string) => void) {}
+  constructor(private readonly inner: Reporter, private readonly file: string) {}
 
   event(e: RunEvent): void {
     if (e.type === 'task_start') this.taskStart = performance.now() - this.started;
@@ -47,14 +48,14 @@ export class TimelineRecorder implements Reporter {
       const r = e.result;
       this.bars.push({ host: r.host, task: e.task, status: r.ignored ? 'ignored' : r.status, startMs: Math.round(this.taskStart), durationMs: Math.round(r.durationMs), msg: r.status === 'failed' || r.status === 'unknown' ? r.msg : undefined });
     }
+    this.inner.event(e);
     if (e.type === 'recap') {
       const t = summarize(this.bars, Math.round(e.durationMs));
       const tmp = `${this.file}.tmp-${process.pid}`;
       writeFileSync(tmp, renderTimeline(t));
       renameSync(tmp, this.file);
-      this.json?.(`${JSON.stringify({ type: 'timeline', ...t })}\n`);
+      this.inner.event({ type: 'timeline', ...t });
     }
-    this.inner.event(e);
   }
 
   async close(): Promise<void> {

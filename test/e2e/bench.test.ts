@@ -15,7 +15,7 @@ describe('tsrun bench (smoke: 2 hosts, one repetition)', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('runs both tools and the floor, verifies their work, reports, and takes its lab down', async () => {
-    const r = await execa('node', [BIN, 'bench', '--hosts', '2', '--reps', '1', '--lab', LAB, '--out', out], { reject: false, timeout: 280_000 });
+    const r = await execa('node', [BIN, 'bench', '--hosts', '2', '--reps', '1', '--no-large', '--lab', LAB, '--out', out], { reject: false, timeout: 280_000 });
     expect(r.stderr).not.toMatch(/ERROR/);
     expect(r.exitCode).toBe(0);
 
@@ -38,7 +38,7 @@ describe('tsrun bench (smoke: 2 hosts, one repetition)', () => {
 
   it('on SIGINT stops the running controller and takes its lab down', async () => {
     // no SIGKILL after a delay: the cleanup may take a while on a busy machine
-    const child = execa('node', [BIN, 'bench', '--hosts', '2', '--reps', '1', '--lab', LAB, '--out', out], { reject: false, timeout: 120_000, forceKillAfterDelay: false });
+    const child = execa('node', [BIN, 'bench', '--hosts', '2', '--reps', '1', '--no-large', '--lab', LAB, '--out', out], { reject: false, timeout: 120_000, forceKillAfterDelay: false });
     let log = '';
     let sent = false;
     child.stderr?.on('data', (d: Buffer) => {

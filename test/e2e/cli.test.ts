@@ -44,6 +44,12 @@ describe('tsrun inventory, doc and usage through the CLI', () => {
     expect(d.exitCode).toBe(0);
     expect(d.stdout).toMatch(/^lineinfile: /);
     expect((await tsrun('doc', 'lineinfle')).stderr).toMatch(/did you mean "lineinfile"/);
+    // ansible-doc's forms: a snippet that is YAML, a special action by its builtin name, keywords as JSON
+    const snip = await tsrun('doc', '-s', 'ansible.builtin.meta');
+    expect(snip.exitCode).toBe(0);
+    expect(snip.stdout).toMatch(/^ {2}ansible\.builtin\.meta:\n {6}free_form: +# \(required\)/m);
+    const kw = await tsrun('doc', '-t', 'keyword', '--json', 'become');
+    expect(JSON.parse(kw.stdout)).toMatchObject({ become: { type: 'bool', applies_to: ['Play', 'Role', 'Block', 'Task'] } });
   });
 
   it('on a terminal, listr2 shows each task with its per-host counts, then the recap', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { netnsName } from '../../src/lab/net';
+import { readState } from '../../src/lab/state';
 import { labSsh } from './lab-helpers';
 
 const BIN = resolve(__dirname, '../../bin/tsrun.js');
@@ -110,6 +111,43 @@ describe('faults', () => {
       await execa('ip', ['-n', ns, 'route', 'replace', 'default', 'via', lab.bridgeAddress]);
     }
     for (const e of await evidence()) expect([OLD, bigSum]).toContain(e.sum);
+  });
+
+  it('a host killed mid-transfer among three: UNREACHABLE, the others whole, exit 3; after it is back a re-run converges', async () => {
+    for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
+    const victim = nodes[2];
+    // the way into the host once its sshd is dead: its PID 1 (systemd, the child of systemd-nspawn)
+    const nspawn = readState(lab.name)?.hosts.find((h) => h.name === victim)?.pid;
+    if (!nspawn) throw new Error(`lab ${lab.name} records no systemd-nspawn pid for ${victim}: a full (not light) host is needed`);
+    const init = (await execa('pgrep', ['-P', String(nspawn)])).stdout.trim().split('\n')[0];
+    const inHost = (command: string) => execa('nsenter', ['-t', init, '-m', '-u', '-i', '-n', '-p', 'sh', '-c', command]);
+    const run = tsrun([copyPlay, '-e', 'ansible_user=nopass', '-T', '6'], { timeout: 300_000 });
+    await until(`a temporary file being written on ${victim}`, async () => {
+      if (run.exitCode !== undefined && run.exitCode !== null) throw new Error(`tsrun ended early: ${run.exitCode}`);
+      return (await on(victim, 'find /opt -maxdepth 1 -name ".big.bin.tsrun-tmp.*" -size +1k | wc -l')).trim() !== '0';
+    });
+    // sshd dies with every session in it, and nothing listens any more: the host is gone for the controller
+    await inHost('systemctl stop ssh.service ssh.socket; pkill -KILL -x sshd; ! pgrep -x sshd');
+    try {
+      // the execa timeout is the bound's witness: a hang would be killed and fail the exit code check
+      const r = await run;
+      expect(r.exitCode, r.stdout).toBe(3);
+      expect(r.stdout).toMatch(new RegExp(`unreachable: \\[${victim}\\]`));
+      expect(r.stdout).toMatch(new RegExp(`${victim}\\s+: ok=0 changed=0 unreachable=1 failed=0`));
+      const survivors = nodes.filter((n) => n !== victim);
+      for (const h of survivors) expect(r.stdout).toMatch(new RegExp(`${h}\\s+: ok=1 changed=1 unreachable=0 failed=0`));
+      for (const h of survivors) {
+        expect((await on(h, 'sha256sum /opt/big.bin')).split(' ')[0], h).toBe(bigSum);
+        expect((await on(h, 'ls -a /opt | grep tsrun-tmp || true')).trim(), h).toBe('');
+      }
+    } finally {
+      await inHost('systemctl start ssh.service');
+    }
+    await until(`${victim}'s sshd answering again`, async () => (await labSsh(lab, victim, 'true')).exitCode === 0, 30);
+    expect([OLD, bigSum]).toContain((await on(victim, 'sha256sum /opt/big.bin')).split(' ')[0]);
+    const again = await tsrun([copyPlay, '-e', 'ansible_user=nopass']);
+    expect(again.exitCode, again.stdout).toBe(0);
+    for (const e of await evidence()) expect(e).toEqual({ host: e.host, sum: bigSum, temps: '' });
   });
 
   describe('a peer that accepts TCP and never speaks SSH', () => {

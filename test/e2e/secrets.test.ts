@@ -1,8 +1,9 @@
 import { execa } from 'execa';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { labSsh } from './lab-helpers';
 
@@ -17,8 +18,9 @@ async function on(host: string, command: string, input = ''): Promise<string> {
 }
 
 // A playbook carries distinct secrets through every channel: a marked variable, a proxy URL's password, a
-// no_log task's argument, a become password, a failure, --diff, --json, -vvv and an argument-spec error.
-// None may appear in any output, in the hosts' process tables while a task runs, their journals or files.
+// no_log task's argument, a become password, failures (ignored and not), --diff, --json, -vvv, the terminal's
+// live view, --json-file, --timeline and an argument-spec error. None may appear in any output, in the files the
+// controller writes, in the hosts' process tables while a task runs, their journals or files.
 describe('secrets are masked by value everywhere', () => {
   const tag = randomBytes(4).toString('hex');
   const s = {
@@ -37,6 +39,8 @@ describe('secrets are masked by value everywhere', () => {
   const user = `sec${tag.slice(0, 4)}`;
 
   beforeAll(async () => {
+    // files the controller writes during the runs are newer than this
+    writeFileSync(join(dir, 'marker'), '');
     for (const h of nodes) {
       await on(h, `useradd -m ${user} && echo '${user} ALL=(ALL) ALL' > /etc/sudoers.d/${user} && mkdir -p /etc/tsrun-secret-test && chown ${user} /etc/tsrun-secret-test`);
       await on(h, 'chpasswd', `${user}:${s.become}\n`);
@@ -64,6 +68,23 @@ describe('secrets are masked by value everywhere', () => {
     - name: a failure that prints the token and the password
       shell: "echo token={{ api_token }} pw=${s.become} >&2; exit 3"
       ignore_errors: true
+`);
+    writeFileSync(join(dir, 'fail.yml'), `
+- hosts: nodes
+  gather_facts: no
+  vars:
+    tsrun_secret_vars: [api_token, proxy_url]
+    api_token: "{{ 'tok' }}${tag}Alpha"
+    proxy_url: "http://u:${encoded}@proxy:3128"
+    hidden: ${s.noLog}
+  tasks:
+    - name: a no_log task makes its values secret
+      debug: { msg: "{{ hidden }}" }
+      no_log: true
+    - name: a failure under become that is not ignored, printing every secret
+      shell: "echo token={{ api_token }} hidden={{ hidden }} pw=${s.become} url={{ proxy_url }} >&2; exit 5"
+      become: true
+      vars: { ansible_become_password: "${s.become}" }
 `);
     mkdirSync(join(dir, 'roles/spec/meta'), { recursive: true });
     mkdirSync(join(dir, 'roles/spec/tasks'), { recursive: true });
@@ -105,6 +126,36 @@ describe('secrets are masked by value everywhere', () => {
     expect(seenInPs.join('\n')).toMatch(/sleep 4|sh -c IFS= read/);
   });
 
+  /** Runs tsrun under a pseudo-terminal (`script`, as test/e2e/terminal.test.ts does), so the live view renders. */
+  const onTerminal = (args: string[]) => execa('script', ['-qefc', `stty cols 120 rows 40; node ${BIN} playbook -i ${lab.inventoryPath} -e ansible_user=${user} ${args.join(' ')}`, '/dev/null'], {
+    reject: false, env: { TERM: 'xterm', TSRUN_CONFIG: '' }, timeout: 300_000,
+  });
+  /** What a terminal shows: the raw bytes (a secret cut by escape codes would escape a grep of them) and the screen. */
+  const screen = (raw: string) => stripVTControlCharacters(raw).replaceAll('\r', '');
+
+  it('the terminal live view (-vvv --diff, --json-file, --timeline) and failures that end the run show every secret masked', async () => {
+    const jsonFile = join(dir, 'out', 'run.jsonl');
+    const timeline = join(dir, 'out', 'run.html');
+    mkdirSync(join(dir, 'out'), { recursive: true });
+    const tty = await onTerminal([join(dir, 'play.yml'), '-vvv', '--diff', '--json-file', jsonFile, '--timeline', timeline]);
+    expect(tty.exitCode, tty.stdout).toBe(0);
+    expect(screen(tty.stdout)).toMatch(/PLAY RECAP/);
+    expect(screen(tty.stdout)).toContain('********');
+    const files = [readFileSync(jsonFile, 'utf8'), readFileSync(timeline, 'utf8')];
+    // the files are really the run's: its task names and a masked value are in them
+    for (const f of files) expect(f).toContain('a failure that prints the token and the password');
+    expect(files[0]).toContain('********');
+    outputs.push(tty.stdout, screen(tty.stdout), ...files);
+    for (const failing of [await onTerminal([join(dir, 'fail.yml'), '--diff']), await run([join(dir, 'fail.yml'), '-vvv'])]) {
+      expect(failing.exitCode, failing.stdout).toBe(2);
+      const text = screen(failing.stdout);
+      // the failure is shown, its message masked, and again after the recap
+      expect(text).toMatch(/token=\*{8} hidden=\*{8} pw=\*{8} url=\*{8}/);
+      expect(text).toMatch(/FAILURES \(3\)/);
+      outputs.push(failing.stdout, failing.stderr, text);
+    }
+  });
+
   it('an argument-spec error never echoes a no_log option', async () => {
     const r = await run([join(dir, 'spec.yml')]);
     expect(r.exitCode).toBe(4);
@@ -115,6 +166,11 @@ describe('secrets are masked by value everywhere', () => {
   it('zero occurrences in outputs, process tables, journals and files on the hosts', async () => {
     const text = [...outputs, ...seenInPs].join('\n');
     for (const v of [...all, encoded]) expect(text.includes(v), `${v} found in output or ps`).toBe(false);
+    // the controller: files the runs wrote in its temp and XDG directories (this test's own inputs aside)
+    const home = process.env.HOME ?? '/root';
+    const roots = ['/tmp', '/var/tmp', '/dev/shm', '/run/user', `${home}/.cache`, `${home}/.local`, `${home}/.config`, `${home}/.ssh`].join(' ');
+    const swept = await execa('sh', ['-c', `find ${roots} -xdev -type f -newer ${join(dir, 'marker')} -size -64M 2>/dev/null | grep -v '^${dir}/' | xargs -r -d '\n' grep -lF -e ${[...all, encoded].map((v) => `'${v}'`).join(' -e ')} 2>/dev/null || true`]);
+    expect(swept.stdout, 'controller files holding a secret').toBe('');
     const pattern = [...all, encoded].join('\\|');
     for (const h of nodes) {
       expect(await on(h, `journalctl --no-pager -o cat | grep -c '${pattern}' || true`), `journal of ${h}`).toBe('0');

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { tempPath } from '../../connection/temp';
 import { quote } from '../../connection/shell';
 import { TsrunError } from '../../core/errors';
-import type { Diff, ModuleContext, Plan } from '../types';
+import type { Diff, ModuleContext, Plan, ReturnSpec } from '../types';
 import { attrCommands, hasAttrs, planAttrs, type AttrArgs, type AttrChange } from './attrs';
 import { sh } from './exec';
 import type { FileState } from './probe';
@@ -13,6 +13,17 @@ export interface ContentArgs extends AttrArgs {
   backup?: boolean;
   validate?: string;
 }
+
+/** What the modules that write a file's content return (copy, template, lineinfile, blockinfile). */
+export const contentReturns: ReturnSpec = {
+  dest: { type: 'str', returned: 'success', description: 'The file written (copy, template) or edited.', sample: '/etc/motd' },
+  checksum: { type: 'str', returned: 'success', description: 'sha1 of the file after the task.', sample: '6e642bb8dd5c2e027bf21dd923337cbb4214f827' },
+  size: { type: 'int', returned: 'success', description: 'Size of the file after the task, in bytes.', sample: 1220 },
+  mode: { type: 'str', returned: 'success', description: 'Permissions of the file after the task, in octal.', sample: '0644' },
+  owner: { type: 'str', returned: 'success', description: 'Owner of the file after the task.', sample: 'root' },
+  group: { type: 'str', returned: 'success', description: 'Group of the file after the task.', sample: 'root' },
+  backup_file: { type: 'str', returned: 'changed and backup is yes', description: 'The copy of the old file.', sample: '/etc/motd.2026-12-01@10:00:00~' },
+};
 
 /** What apply must do to a file: write content (with its final attributes), or only fix attributes. */
 export interface ContentChange {

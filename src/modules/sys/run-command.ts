@@ -1,5 +1,5 @@
 import { quote } from '../../connection/shell';
-import type { ModuleContext, ModuleResult } from '../types';
+import type { ModuleContext, ModuleResult, ReturnSpec } from '../types';
 import { hostExec, lines, marker } from './exec';
 import { Unpredictable } from '../../predict/unknown';
 import type { HostModel } from '../../predict/model';
@@ -14,6 +14,19 @@ export const commonArgs = {
   stdin: optional(arg.str('Text fed to the command on its standard input.')),
   stdin_add_newline: arg.bool('Append a newline to stdin.', { default: true }),
   strip_empty_ends: arg.bool('Strip trailing newlines from stdout and stderr.', { default: true }),
+};
+
+/** What `command` and `shell` return, as Ansible's do. */
+export const commandReturns: ReturnSpec = {
+  cmd: { type: 'raw', returned: 'always', description: 'The command as run (a string for shell, a list of words for command).', sample: ['echo', 'hello'] },
+  rc: { type: 'int', returned: 'always', description: "The command's exit status (0 in check mode and when creates/removes skipped it).", sample: 0 },
+  stdout: { type: 'str', returned: 'always', description: 'Standard output, trailing newlines stripped.', sample: 'hello' },
+  stderr: { type: 'str', returned: 'when the command ran', description: 'Standard error, trailing newlines stripped.', sample: '' },
+  stdout_lines: { type: 'list', returned: 'always', description: 'stdout split into lines.', sample: ['hello'] },
+  stderr_lines: { type: 'list', returned: 'when the command ran', description: 'stderr split into lines.', sample: [] },
+  start: { type: 'str', returned: 'when the command ran', description: 'When the command started (local time of the controller).', sample: '2026-12-01 10:00:00.000000' },
+  end: { type: 'str', returned: 'when the command ran', description: 'When the command ended.', sample: '2026-12-01 10:00:00.004000' },
+  delta: { type: 'str', returned: 'when the command ran', description: 'How long it ran.', sample: '0:00:00.004213' },
 };
 
 /** The arguments `command` and `shell` share, after validation. */

@@ -44,6 +44,11 @@ function planOps(s: ServiceState, w: ServiceWant, diff: string[]): ServiceOp[] {
 }
 
 function impossibility(s: ServiceState, w: ServiceWant, ops: ServiceOp[]): string | undefined {
+  // systemctl refuses to start or enable a masked unit: the task fails, in --check as in the real run
+  const blocked = ops.filter((op) => op === 'start' || op === 'restart' || op === 'reload' || op === 'enable');
+  if (s.masked && !ops.includes('unmask') && blocked.length) {
+    return `unit ${w.name} is masked: systemctl cannot ${blocked.join(' or ')} it (unmask it first: systemd module, masked: no)`;
+  }
   if (ops.includes('disable') && s.init === 'systemd' && ['static', 'indirect', 'generated', 'transient'].includes(s.enabledWord)) {
     return `unit ${w.name} is ${s.enabledWord}: systemctl cannot disable it (it starts only when another unit needs it)`;
   }

@@ -42,7 +42,7 @@ export const dataFilters: Filter[] = [
   {
     name: 'to_nice_json', signature: 'VALUE [INDENT]', description: 'VALUE as indented JSON with sorted keys (indent 4, as Ansible).',
     example: { template: '{{to_nice_json x 2}}', vars: { x: { b: 1, a: 2 } }, output: '{\n  "a": 2,\n  "b": 1\n}' },
-    fn: ([v, indent]) => JSON.stringify(sortKeys(v), null, typeof indent === 'number' ? indent : 4),
+    fn: ([v, indent], named) => JSON.stringify(sortKeys(v), null, typeof (named.indent ?? indent) === 'number' ? Number(named.indent ?? indent) : 4),
   },
   {
     name: 'to_yaml', signature: 'VALUE', description: 'VALUE as YAML (block style, ends with a newline).',
@@ -51,7 +51,7 @@ export const dataFilters: Filter[] = [
   {
     name: 'to_nice_yaml', signature: 'VALUE [INDENT]', description: 'VALUE as YAML indented by INDENT (default 4, as Ansible).',
     example: { template: '{{to_nice_yaml x}}', vars: { x: { a: { b: 1 } } }, output: 'a:\n    b: 1\n' },
-    fn: ([v, indent]) => YAML.stringify(v, { indent: typeof indent === 'number' ? indent : 4 }),
+    fn: ([v, indent], named) => YAML.stringify(v, { indent: typeof (named.indent ?? indent) === 'number' ? Number(named.indent ?? indent) : 4 }),
   },
   {
     name: 'from_json', signature: 'TEXT', description: 'The value that the JSON TEXT describes.',

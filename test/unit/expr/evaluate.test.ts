@@ -18,6 +18,10 @@ const vars = {
 /** [expression, expected value]. */
 const cases: [string, unknown][] = [
   ['result.rc != 0', true],
+  // keyword arguments of shared filters (the differential suite found indent= ignored)
+  ["'x' if false", ''],
+  ["{'b': 1} | to_nice_json(indent=2)", '{\n  "b": 1\n}'],
+  ["{'a': {'b': 1}} | to_nice_yaml(indent=2)", 'a:\n  b: 1\n'],
   ['result.rc == 0', false],
   ["'ok' in result.stdout", true],
   ["'bad' not in result.stdout", true],
@@ -158,6 +162,12 @@ describe('expression errors', () => {
       expect(err.location).toEqual({ file: 'play.yml', line: 7, col });
     });
   }
+
+  it('fails on selectattr of a missing attribute without a test, as Ansible does; a test sees it undefined', () => {
+    const users = { users: [{ name: 'ann', admin: true }, { name: 'bob' }] };
+    expect(failure(() => evaluate("users | selectattr('admin') | list", users)).message).toMatch(/undefined variable 'item.admin'/);
+    expect(evaluate("users | selectattr('admin', 'defined') | map(attribute='name') | list", users)).toEqual(['ann']);
+  });
 
   it('names the expression when the caller does not say what it is', () => {
     expect(failure(() => evaluate('nope', {})).message).toBe("expression 'nope': undefined variable 'nope'");

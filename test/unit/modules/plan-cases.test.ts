@@ -72,6 +72,8 @@ for (const name of readdirSync(root)) {
             return;
           }
           const p = run();
+          // what `register` would hold is documented: every key the plan returns is declared in the module's returns
+          for (const key of Object.keys(p.data ?? {})) expect(Object.keys(mod.module.returns), `${name} returns "${key}" without declaring it`).toContain(key);
           if (c.expect.changed !== undefined) expect(p.changed).toBe(c.expect.changed);
           if (c.expect.msg !== undefined) expect(p.msg).toBe(c.expect.msg);
           if (c.expect.lines !== undefined) expect(lineDiff(p.diff)).toEqual(c.expect.lines);

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { HostModel } from '../../../src/predict/model';
+import { overlayService } from '../../../src/predict/system';
+import { Unpredictable } from '../../../src/predict/unknown';
 import { service } from '../../../src/modules/service';
 import { systemd } from '../../../src/modules/systemd';
 import { serviceCommands } from '../../../src/modules/sys/service-run';
@@ -32,6 +35,9 @@ const plans: { title: string; s: ServiceState; w: Omit<ServiceWant, 'name'>; cha
   { title: 'a static unit cannot be disabled', s: st({ enabled: true, enabledWord: 'static' }), w: { enabled: false }, changed: true, impossible: /is static: systemctl cannot disable it/ },
   { title: 'sysv without update-rc.d cannot enable', s: st({ init: 'sysv' }), w: { enabled: true }, changed: true, impossible: /neither systemd, update-rc.d nor chkconfig/ },
   { title: 'a unit not installed yet is predicted, honestly', s: st({ exists: false, enabledWord: 'not-found' }), w: { state: 'started', enabled: true }, changed: true, missing: true, msg: /not present on the host yet; assuming an earlier task/, diff: ['service docker: absent -> started', 'enabled: no -> yes'] },
+  { title: 'a masked unit cannot be started: the task fails, in --check too', s: st({ masked: true, enabledWord: 'masked' }), w: { state: 'started' }, changed: true, impossible: /docker is masked: systemctl cannot start it/ },
+  { title: 'nor enabled', s: st({ masked: true, enabledWord: 'masked' }), w: { enabled: true }, changed: true, impossible: /masked: systemctl cannot enable it/ },
+  { title: 'a masked unit can be stopped', s: st({ masked: true, enabledWord: 'masked', running: true }), w: { state: 'stopped' }, changed: true, ops: ['stop'] },
   { title: 'stopping a service that does not exist changes nothing', s: st({ exists: false }), w: { state: 'stopped', enabled: false }, changed: false, missing: false, msg: /does not exist on the host/ },
 ];
 
@@ -68,5 +74,39 @@ describe('service on the controller (read only)', () => {
 
   it('systemd requires a name unless reloading the daemon', async () => {
     await expect(runModule(systemd, { state: 'started' })).rejects.toThrow(/name is required/);
+  });
+});
+
+describe('the check model: a service from a package an earlier task installs', () => {
+  const notOnHost = st({ exists: false, enabledWord: 'not-found', activeWord: 'inactive' });
+  const model = () => {
+    const m = new HostModel();
+    m.packages.set('hostapd', { present: true, by: 'install hostapd' });
+    return m;
+  };
+
+  it('started or enabled is unknown, with the reason: the package may not start it, or leave it masked', () => {
+    for (const w of [{ state: 'started' as const }, { enabled: true }, { state: 'stopped' as const }, { state: 'restarted' as const, enabled: true }]) {
+      expect(() => overlayService(model(), notOnHost, { name: 'hostapd', ...w })).toThrow(Unpredictable);
+    }
+    expect(() => overlayService(model(), notOnHost, { name: 'hostapd', state: 'started' })).toThrow(
+      /package hostapd \(task "install hostapd"\) may bring it, but whether the package's maintainer scripts enable and start it .* is known only after the install/);
+  });
+
+  it('a restart or reload changes it whatever the install left', () => {
+    for (const state of ['restarted', 'reloaded'] as const) {
+      const p = planService(overlayService(model(), notOnHost, { name: 'hostapd', state }), { name: 'hostapd', state });
+      expect(p.changed).toBe(true);
+    }
+  });
+
+  it('a unit the host has masked already is read from the host: starting it is predicted to fail', () => {
+    const masked = st({ masked: true, enabledWord: 'masked' });
+    const p = planService(overlayService(model(), masked, { name: 'hostapd', state: 'started' }), { name: 'hostapd', state: 'started' });
+    expect(p.change?.impossible).toMatch(/masked/);
+  });
+
+  it('with no package installed earlier, a missing unit is unknown too', () => {
+    expect(() => overlayService(new HostModel(), notOnHost, { name: 'x', state: 'started' })).toThrow(/no earlier task is predicted to install a package/);
   });
 });
