@@ -1,9 +1,9 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
 import { parseAptState, aptReadScript, type AptState } from './sys/apt-state';
-import { planApt, splitSpec, type AptChange, type CacheUpdate } from './sys/apt-plan';
+import { planApt, splitSpec, type AptChange, type AptPlanArgs } from './sys/apt-plan';
 import { hostExec, reason } from './sys/exec';
-import { defineModule, type ModuleContext, type ModuleResult, type Plan } from './types';
+import { stateModule, type ModuleContext, type ModuleResult } from './types';
 import { overlayPackages, predictPackages } from '../predict/system';
 import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
@@ -26,6 +26,20 @@ export function aptCommand(change: AptChange, args: Pick<AptArgs, 'purge' | 'ins
   return steps.join(' && ');
 }
 
+/** What apt reads: the named packages' state and whether the cache is older than asked, or why it could not. */
+interface AptRead {
+  names: string[];
+  stale: boolean;
+  st?: AptState;
+  error?: string;
+}
+
+/** The arguments the package plan depends on; `installed`/`removed` are the older names of present/absent. */
+function packageArgs(args: AptArgs): AptPlanArgs {
+  const state = args.state === 'installed' ? 'present' : args.state === 'removed' ? 'absent' : args.state;
+  return { name: args.name ?? [], state, purge: args.purge };
+}
+
 /** Reads the package state, or says why it could not. */
 async function readState(ctx: ModuleContext, names: string[]): Promise<AptState | string> {
   const r = await hostExec(ctx, aptReadScript(names), { env: ENV });
@@ -46,7 +60,7 @@ const Args = argsSchema({
 });
 
 /** Manages Debian/Ubuntu packages with apt-get, reading all named packages' state in one round trip. */
-export const apt = defineModule(Args, {
+export const apt = stateModule<AptArgs, AptRead, AptChange>({
   name: 'apt',
   returns: {
     cache_updated: { type: 'bool', returned: 'always', description: 'Whether the package lists were updated (update_cache).', sample: true },
@@ -61,41 +75,48 @@ export const apt = defineModule(Args, {
     'Names may pin a version (`nginx=1.22.1-9`, or a prefix such as `nginx=1.22*`). The state of every named package ' +
     'is read in one dpkg-query/apt-cache call; check mode predicts the change from it. Proxy variables come from the task environment.',
   examples: '- apt:\n    name: [nginx, curl]\n    update_cache: yes\n    cache_valid_time: 3600\n- apt: name=sl state=absent purge=yes',
-  async run(ctx, args) {
+  schema: Args,
+  async read(ctx, args) {
     const specs = args.name ?? [];
     const bad = specs.find((s) => !NAME.test(s));
     if (bad !== undefined) throw new TsrunError('SCHEMA', `apt: invalid package name "${bad}"`, { expected: 'a Debian package name, optionally name=version' });
-    const state = args.state === 'installed' ? 'present' : args.state === 'removed' ? 'absent' : args.state;
     const wantUpdate = args.update_cache || args.cache_valid_time > 0;
     const names = specs.map((s) => splitSpec(s).name);
-    let st = names.length || wantUpdate ? await readState(ctx, names) : { pkgs: {} };
-    if (typeof st === 'string') return { changed: false, failed: true, msg: st };
+    const st = names.length || wantUpdate ? await readState(ctx, names) : { pkgs: {} };
+    if (typeof st === 'string') return { names, stale: false, error: st };
     const stale = wantUpdate && (args.cache_valid_time === 0 || st.cacheAge === undefined || st.cacheAge > args.cache_valid_time);
-    let cache: CacheUpdate = 'none';
+    if (ctx.observe && names.length) for (const [n, p] of Object.entries(st.pkgs)) if (!ctx.model?.packages.has(n)) ctx.observe(`pkg:${n}`, `${p.status} ${p.version ?? ''}`.trim());
+    return { names, stale, st: ctx.model && names.length ? overlayPackages(ctx.model, st) : st };
+  },
+  plan(r, args) {
+    const data = { cache_updated: false };
+    if (!r.st) return { changed: false, failed: true, diff: [], msg: r.error, data };
+    if (!r.names.length) return { changed: r.stale, diff: [], msg: r.stale ? 'apt cache would be updated' : 'apt cache is fresh', data };
+    // a stale cache is updated first, by apply, which then plans again on what the update made available
+    const p = planApt(r.st, packageArgs(args), r.stale ? 'would' : 'none');
+    return { ...p, data, failed: p.change!.unavailable.length > 0, pending: r.stale };
+  },
+  predict(model, _args, plan) {
+    if (plan.change) predictPackages(model, plan.change);
+  },
+  async apply(ctx, args, plan, r) {
     const data: Record<string, unknown> = { cache_updated: false };
-    if (stale && ctx.check) cache = 'would';
-    if (stale && !ctx.check) {
+    if (r.stale) {
       const u = await hostExec(ctx, 'apt-get update -q', { env: ENV });
-      if (u.rc !== 0) return { changed: false, failed: true, msg: `Failed to update apt cache: ${reason(u)}`, data };
-      cache = 'done';
+      if (u.rc !== 0) return { result: { changed: false, failed: true, msg: `Failed to update apt cache: ${reason(u)}`, data } };
       data.cache_updated = true;
       data.cache_update_time = Math.floor(Date.now() / 1000);
-      if (names.length) st = await readState(ctx, names);
-      if (typeof st === 'string') return { changed: false, failed: true, msg: st, data };
+      if (!r.names.length) return { result: { changed: true, msg: 'apt cache updated', data } };
+      const st = await readState(ctx, r.names);
+      if (typeof st === 'string') return { result: { changed: false, failed: true, msg: st, data } };
+      plan = planApt(st, packageArgs(args), 'done');
     }
-    if (!names.length) {
-      return { changed: stale, msg: stale ? (ctx.check ? 'apt cache would be updated' : 'apt cache updated') : 'apt cache is fresh', data };
-    }
-    if (ctx.observe) for (const [n, p] of Object.entries(st.pkgs)) if (!ctx.model?.packages.has(n)) ctx.observe(`pkg:${n}`, `${p.status} ${p.version ?? ''}`.trim());
-    if (ctx.model) st = overlayPackages(ctx.model, st);
-    const plan: Plan<AptChange> = planApt(st, { name: specs, state, purge: args.purge }, cache);
     const result: ModuleResult = { changed: plan.changed, diff: plan.diff, msg: plan.msg, data };
-    if (plan.change!.unavailable.length) return { ...result, changed: false, failed: true };
-    if (ctx.check && plan.changed && ctx.model) predictPackages(ctx.model, plan.change!);
-    if (!plan.changed || ctx.check) return result;
-    const r = await hostExec(ctx, aptCommand(plan.change!, args), { env: ENV });
-    Object.assign(data, { stdout: r.stdout, stderr: r.stderr, rc: r.rc });
-    if (r.rc !== 0) return { ...result, failed: true, msg: `apt-get failed: ${reason(r).split('\n').slice(-3).join(' ')}` };
-    return result;
+    if (plan.change!.unavailable.length) return { result: { ...result, changed: false, failed: true } };
+    if (!plan.changed) return { result };
+    const x = await hostExec(ctx, aptCommand(plan.change!, args), { env: ENV });
+    Object.assign(data, { stdout: x.stdout, stderr: x.stderr, rc: x.rc });
+    if (x.rc !== 0) return { result: { ...result, failed: true, msg: `apt-get failed: ${reason(x).split('\n').slice(-3).join(' ')}` } };
+    return { result };
   },
 });

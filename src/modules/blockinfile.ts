@@ -86,5 +86,5 @@ export const blockinfile = stateModule<BlockArgs, EditState, ContentChange>({
   },
   plan: planBlockinfile,
   predict: (model, _args, plan) => predictContent(model, plan),
-  apply: (ctx, _args, plan) => applyContent(ctx, plan.change!),
+  apply: async (ctx, _args, plan) => ({ data: await applyContent(ctx, plan.change!) }),
 });

@@ -91,9 +91,9 @@ export function copyLike(
     },
     plan: planCopy,
     predict: (model, _args, plan) => predictContent(model, plan),
-    apply: (ctx, _args, plan) => {
+    apply: async (ctx, _args, plan) => {
       if (plan.change?.parentMissing) throw new TsrunError('TASK', missingParent(plan.change.path));
-      return applyContent(ctx, plan.change!);
+      return { data: await applyContent(ctx, plan.change!) };
     },
   });
 }

@@ -44,7 +44,7 @@ export const group = stateModule<GroupArgs, GroupEntry[], string[]>({
     if (args.state === 'present') {
       const now = parseAccounts((await hostExec(ctx, accountsReadScript(args.name))).stdout);
       const g = now && findGroup(now.groups, args.name);
-      return g ? { gid: g.gid } : undefined;
+      return g ? { data: { gid: g.gid } } : undefined;
     }
   },
 });

@@ -135,5 +135,5 @@ export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
   },
   plan: planLineinfile,
   predict: (model, _args, plan) => predictContent(model, plan),
-  apply: (ctx, _args, plan) => applyContent(ctx, plan.change!),
+  apply: async (ctx, _args, plan) => ({ data: await applyContent(ctx, plan.change!) }),
 });

@@ -1,6 +1,7 @@
-import { runService } from './sys/service-run';
-import { defineModule } from './types';
-import { arg, argsSchema, optional } from './schema';
+import { applyService, planServiceRead, predictServiceRead, readService, type ServiceRead } from './sys/service-run';
+import type { ServiceChange } from './sys/service-plan';
+import { stateModule } from './types';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
 /** Arguments the service and systemd modules share. */
 export const serviceArgs = {
@@ -15,7 +16,7 @@ const Args = argsSchema({
 });
 
 /** Starts, stops, restarts or reloads a service and sets whether it starts at boot (systemd or sysvinit). */
-export const service = defineModule(Args, {
+export const service = stateModule<ArgsOf<typeof Args>, ServiceRead, ServiceChange>({
   name: 'service',
   returns: {
     name: { type: 'str', returned: 'with name', description: 'The unit.', sample: 'nginx' },
@@ -28,7 +29,9 @@ export const service = defineModule(Args, {
     'Reads the active and enabled state in one round trip, then acts only on the difference. Uses systemctl when systemd ' +
     'runs on the host, else `service NAME ACTION` and update-rc.d/chkconfig for boot links.',
   examples: '- service:\n    name: nginx\n    state: started\n    enabled: yes',
-  async run(ctx, args) {
-    return runService(ctx, { name: args.name, state: args.state, enabled: args.enabled });
-  },
+  schema: Args,
+  read: (ctx, args) => readService(ctx, { name: args.name, state: args.state, enabled: args.enabled }),
+  plan: (r) => planServiceRead(r),
+  apply: (ctx, _args, plan, r) => applyService(ctx, plan, r),
+  predict: (model, _args, plan, r) => predictServiceRead(model, plan, r),
 });

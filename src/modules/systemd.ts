@@ -1,8 +1,9 @@
 import { TsrunError } from '../core/errors';
 import { serviceArgs } from './service';
-import { runService } from './sys/service-run';
-import { defineModule } from './types';
-import { arg, argsSchema, optional } from './schema';
+import { applyService, planServiceRead, predictServiceRead, readService, type ServiceRead } from './sys/service-run';
+import type { ServiceChange } from './sys/service-plan';
+import { stateModule } from './types';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
 /** The arguments, declared once: their type, checks and documentation. */
 const Args = argsSchema({
@@ -16,7 +17,7 @@ const Args = argsSchema({
 });
 
 /** Manages systemd units: state, enabled, masked, and daemon-reload. */
-export const systemd = defineModule(Args, {
+export const systemd = stateModule<ArgsOf<typeof Args>, ServiceRead, ServiceChange>({
   name: 'systemd',
   returns: {
     name: { type: 'str', returned: 'with name', description: 'The unit.', sample: 'nginx' },
@@ -29,17 +30,21 @@ export const systemd = defineModule(Args, {
     'Like service, plus masked, daemon_reload (run before reading the unit, so a changed unit file is seen), ' +
     'daemon_reexec, scope=user and no_block. On hosts without systemd, state and enabled fall back to sysvinit.',
   examples: '- systemd:\n    name: app\n    state: restarted\n    daemon_reload: yes',
-  async run(ctx, args) {
+  schema: Args,
+  read(ctx, args) {
     if (!args.name && !args.daemon_reload && !args.daemon_reexec) {
       throw new TsrunError('SCHEMA', 'systemd: name is required unless daemon_reload or daemon_reexec is set', { expected: 'name: UNIT' });
     }
     if (!args.name && (args.state || args.enabled !== undefined || args.masked !== undefined)) {
       throw new TsrunError('SCHEMA', 'systemd: state, enabled and masked need a unit name', { expected: 'name: UNIT' });
     }
-    return runService(
+    return readService(
       ctx,
       { name: args.name ?? '', state: args.state, enabled: args.enabled, masked: args.masked },
       { daemonReload: args.daemon_reload, daemonReexec: args.daemon_reexec, userScope: args.scope === 'user', noBlock: args.no_block },
     );
   },
+  plan: (r) => planServiceRead(r),
+  apply: (ctx, _args, plan, r) => applyService(ctx, plan, r),
+  predict: (model, _args, plan, r) => predictServiceRead(model, plan, r),
 });

@@ -63,6 +63,6 @@ export const user = stateModule<UserArgs, AccountsState, UserChange>({
     if (args.state === 'absent' || !c.created) return;
     // the ids the host chose, for register
     const now = parseAccounts((await hostExec(ctx, accountsReadScript(args.name))).stdout);
-    return now?.user ? { uid: now.user.uid, group: now.user.gid, home: now.user.home, shell: now.user.shell } : undefined;
+    return now?.user ? { data: { uid: now.user.uid, group: now.user.gid, home: now.user.home, shell: now.user.shell } } : undefined;
   },
 });
