@@ -130,7 +130,11 @@ const TYPES: Record<string, ArgType> = { str: 'str', int: 'int', float: 'float',
 function argumentSpec(file: string): Pick<Role, 'argSpec' | 'argSpecLocation'> {
   if (!existsSync(file)) return {};
   const data = loadYaml(file) as { argument_specs?: { main?: { options?: Record<string, Record<string, unknown>> } } };
-  const options = data?.argument_specs?.main?.options ?? {};
+  return { argSpec: specOf(data?.argument_specs?.main?.options ?? {}), argSpecLocation: { file, line: 1, col: 1 } };
+}
+
+/** The options of an argument spec, with nested `options` (of a dict, or of a list's dict elements) at any depth. */
+function specOf(options: Record<string, Record<string, unknown>>): ArgSpec {
   const spec: ArgSpec = {};
   for (const [name, o] of Object.entries(options)) {
     const type = TYPES[String(o.type ?? 'str')];
@@ -139,7 +143,14 @@ function argumentSpec(file: string): Pick<Role, 'argSpec' | 'argSpecLocation'> {
     }
     const def: ArgDef = { type, description: [o.description].flat().join(' ') || name, required: o.required === true, choices: o.choices as ArgDef['choices'], noLog: o.no_log === true };
     if (o.elements) def.elements = TYPES[String(o.elements)];
+    if (o.options !== undefined) {
+      const nestable = type === 'dict' || (type === 'list' && def.elements === 'dict');
+      if (!nestable || !o.options || typeof o.options !== 'object' || Array.isArray(o.options)) {
+        throw new TsrunError('SCHEMA', `argument spec "${name}": nested options need a mapping under "type: dict" or "type: list, elements: dict"`, { location: keyLocation(o, 'options') });
+      }
+      def.options = specOf(o.options as Record<string, Record<string, unknown>>);
+    }
     spec[name] = def;
   }
-  return { argSpec: spec, argSpecLocation: { file, line: 1, col: 1 } };
+  return spec;
 }
