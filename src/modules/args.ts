@@ -33,13 +33,24 @@ export function validateArgs(spec: ArgSpec, raw: Record<string, unknown>, where:
   return validateMapping(spec, raw, where, '');
 }
 
-/** One mapping against a spec; `path` prefixes the names in errors for nested options. */
-function validateMapping(spec: ArgSpec, raw: Record<string, unknown>, where: Where, path: string): Record<string, unknown> {
-  const byName = new Map<string, [string, ArgDef]>();
+/** Each spec's names and aliases, built once per spec: a large playbook checks the same module's spec many times. */
+const names = new WeakMap<ArgSpec, Map<string, [string, ArgDef]>>();
+
+function namesOf(spec: ArgSpec): Map<string, [string, ArgDef]> {
+  let byName = names.get(spec);
+  if (byName) return byName;
+  byName = new Map();
   for (const [name, def] of Object.entries(spec)) {
     byName.set(name, [name, def]);
     for (const alias of def.aliases ?? []) byName.set(alias, [name, def]);
   }
+  names.set(spec, byName);
+  return byName;
+}
+
+/** One mapping against a spec; `path` prefixes the names in errors for nested options. */
+function validateMapping(spec: ArgSpec, raw: Record<string, unknown>, where: Where, path: string): Record<string, unknown> {
+  const byName = namesOf(spec);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const hit = byName.get(key);
