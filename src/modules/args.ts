@@ -34,22 +34,38 @@ function fail(where: Where, message: string, expected?: string): never {
 
 /** Validates and normalises a module's arguments against its spec: aliases, defaults, types, choices. */
 export function validateArgs(spec: ArgSpec, raw: Record<string, unknown>, where: Where): Record<string, unknown> {
-  const byName = new Map<string, [string, ArgDef]>();
+  return validateMapping(spec, raw, where, '');
+}
+
+/** Each spec's names and aliases, built once per spec: a large playbook checks the same module's spec many times. */
+const names = new WeakMap<ArgSpec, Map<string, [string, ArgDef]>>();
+
+function namesOf(spec: ArgSpec): Map<string, [string, ArgDef]> {
+  let byName = names.get(spec);
+  if (byName) return byName;
+  byName = new Map();
   for (const [name, def] of Object.entries(spec)) {
     byName.set(name, [name, def]);
     for (const alias of def.aliases ?? []) byName.set(alias, [name, def]);
   }
+  names.set(spec, byName);
+  return byName;
+}
+
+/** One mapping against a spec; `path` prefixes the names in errors for nested options. */
+function validateMapping(spec: ArgSpec, raw: Record<string, unknown>, where: Where, path: string): Record<string, unknown> {
+  const byName = namesOf(spec);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const hit = byName.get(key);
-    if (!hit) fail({ ...where, key }, `unsupported argument "${key}"${didYouMean(key, byName.keys())}`, `one of: ${Object.keys(spec).join(', ')}`);
+    if (!hit) fail({ ...where, key }, `unsupported argument "${path}${key}"${didYouMean(key, byName.keys())}`, `one of: ${Object.keys(spec).join(', ')}`);
     const [name, def] = hit;
     if (value === null || value === undefined) continue;
-    out[name] = coerce(value, def.type, def, `${name}`, { ...where, key, option: name });
+    out[name] = coerce(value, def.type, def, `${path}${name}`, { ...where, key, option: name });
   }
   for (const [name, def] of Object.entries(spec)) {
     if (out[name] === undefined && def.default !== undefined) out[name] = structuredClone(def.default);
-    if (out[name] === undefined && def.required) fail({ ...where, option: name }, `missing required argument "${name}"`, `${name} (${def.type}): ${def.description}`);
+    if (out[name] === undefined && def.required) fail({ ...where, option: name }, `missing required argument "${path}${name}"`, `${name} (${def.type}): ${def.description}`);
   }
   return out;
 }
@@ -108,6 +124,7 @@ function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where:
     case 'dict':
       if (value && typeof value === 'object' && !Array.isArray(value)) v = value;
       else bad();
+      if (def.options) v = coerceNested(def, v as Record<string, unknown>, name, where);
       break;
     case 'mode':
       // YAML 1.1 reads 0644 as the number 420: print it back in octal, as Ansible does.
@@ -124,6 +141,16 @@ function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where:
     for (const e of v as unknown[]) if (!def.choices.includes(e as string)) fail(where, `argument "${name}" elements must be among ${def.choices.join(', ')}, got ${shown(e)}`);
   }
   return v;
+}
+
+/**
+ * A mapping against its nested options, named by their path in errors (`configs[0].auth.password`) and located at
+ * the top argument's key; the options of a no_log mapping are all hidden.
+ */
+function coerceNested(def: ArgDef, value: Record<string, unknown>, name: string, where: Where): Record<string, unknown> {
+  const options = def.noLog ? Object.fromEntries(Object.entries(def.options!).map(([k, d]) => [k, { ...d, noLog: true }])) : def.options!;
+  const location = (where.key !== undefined && where.locate?.(where.key)) || where.location;
+  return validateMapping(options, value, { ...where, location, locate: undefined, key: undefined, declared: undefined }, `${name}.`);
 }
 
 function article(type: ArgType): string {

@@ -16,6 +16,8 @@ export interface ArgDef {
   aliases?: readonly string[];
   /** Element type for lists. */
   elements?: ArgType;
+  /** Sub-options of a `dict`, or of each element of a `list` of `dict` elements, as Ansible's nested `options`. */
+  options?: ArgSpec;
   /** The value is a secret: never printed in output, diffs or logs. */
   noLog?: boolean;
 }

@@ -3,7 +3,7 @@ import { parseExpression } from '../expr/index';
 import { checkArgGroups, validateArgs } from '../modules/args';
 import { registry } from '../modules/index';
 import type { ArgSpec } from '../modules/types';
-import { checkTemplate } from '../template/index';
+import { checkTemplate, hasStatements } from '../template/index';
 import { itemLocation, keyLocation, valueLocation } from '../yaml/load';
 import type { TaskDef } from './types';
 
@@ -76,12 +76,19 @@ export function checkConditions(map: Record<string, unknown>, task?: string): vo
   }
 }
 
+/** A location, or how to find it: computed only for a string that is a template (few are, in a large file). */
+type LazyLocation = SourceLocation | undefined | (() => SourceLocation | undefined);
+
 /** Every string with `{{ }}` or `{% %}` inside a value compiles: syntax, filters and tests. */
-export function checkTemplates(value: unknown, location: SourceLocation | undefined, task?: string, what?: string): void {
-  if (typeof value === 'string') { checkTemplate(value, { task, location, what }); return; }
-  if (Array.isArray(value)) { value.forEach((v, i) => checkTemplates(v, itemLocation(value, i) ?? location, task, what)); return; }
+export function checkTemplates(value: unknown, location: LazyLocation, task?: string, what?: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('{{') || hasStatements(value)) checkTemplate(value, { task, location: typeof location === 'function' ? location() : location, what });
+    return;
+  }
+  const outer = () => (typeof location === 'function' ? location() : location);
+  if (Array.isArray(value)) { value.forEach((v, i) => checkTemplates(v, () => itemLocation(value, i) ?? outer(), task, what)); return; }
   if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) checkTemplates(v, valueLocation(value, k) ?? location, task, what ? `${what}.${k}` : k);
+    for (const [k, v] of Object.entries(value)) checkTemplates(v, () => valueLocation(value, k) ?? outer(), task, what ? `${what}.${k}` : k);
   }
 }
 
@@ -92,9 +99,9 @@ export function checkTemplates(value: unknown, location: SourceLocation | undefi
 export function checkModuleArgs(task: TaskDef): void {
   const mod = registry.get(task.action);
   if (!mod || mod.anyArgs || task.kind !== 'task') return;
-  const spec: ArgSpec = {};
-  for (const [name, def] of Object.entries(mod.args)) spec[name] = def;
   const templated = Object.entries(task.args).filter(([, v]) => containsTemplate(v)).map(([k]) => k);
+  // the module's own spec unless an argument is templated (its names are then built once for every task)
+  const spec: ArgSpec = templated.length ? { ...mod.args } : mod.args;
   for (const key of templated) {
     const entry = Object.entries(mod.args).find(([n, d]) => n === key || d.aliases?.includes(key));
     if (entry) spec[entry[0]] = { ...entry[1], type: 'raw', choices: undefined, elements: undefined };

@@ -57,7 +57,7 @@ export function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceL
     throw new TsrunError('SCHEMA', 'a play needs "hosts"', { location: loc, expected: 'hosts: all (or a group, host or pattern)' });
   }
   checkKeywordTypes(map, typeof map.name === 'string' ? map.name : undefined);
-  for (const key of ['vars', 'hosts', 'vars_files', 'environment']) checkTemplates(map[key], valueLocation(map, key), undefined, key);
+  for (const key of ['vars', 'hosts', 'vars_files', 'environment']) checkTemplates(map[key], () => valueLocation(map, key), undefined, key);
   const hosts = Array.isArray(map.hosts) ? map.hosts.join(':') : map.hosts;
   const varsFiles = varsFileEntries(map, loc);
   checkLiteralVarsFiles(varsFiles, dir);

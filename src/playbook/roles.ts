@@ -132,17 +132,29 @@ function argumentSpec(file: string): Pick<Role, 'argSpec' | 'argSpecLocations'> 
   if (!existsSync(file)) return {};
   const data = loadYaml(file) as { argument_specs?: { main?: { options?: Record<string, Record<string, unknown>> } } };
   const options = data?.argument_specs?.main?.options ?? {};
-  const spec: ArgSpec = {};
   const locations: Record<string, SourceLocation> = {};
+  for (const name of Object.keys(options)) locations[name] = keyLocation(options, name) ?? { file, line: 1, col: 1 };
+  return { argSpec: specOf(options), argSpecLocations: locations };
+}
+
+/** The options of an argument spec, with nested `options` (of a dict, or of a list's dict elements) at any depth. */
+function specOf(options: Record<string, Record<string, unknown>>): ArgSpec {
+  const spec: ArgSpec = {};
   for (const [name, o] of Object.entries(options)) {
-    locations[name] = keyLocation(options, name) ?? { file, line: 1, col: 1 };
     const type = TYPES[String(o.type ?? 'str')];
     if (!type) {
       throw new TsrunError('SCHEMA', `argument spec "${name}" has unknown type "${String(o.type)}"${didYouMean(String(o.type), Object.keys(TYPES))}`, { location: keyLocation(o, 'type') });
     }
     const def: ArgDef = { type, description: [o.description].flat().join(' ') || name, required: o.required === true, choices: o.choices as ArgDef['choices'], noLog: o.no_log === true };
     if (o.elements) def.elements = TYPES[String(o.elements)];
+    if (o.options !== undefined) {
+      const nestable = type === 'dict' || (type === 'list' && def.elements === 'dict');
+      if (!nestable || !o.options || typeof o.options !== 'object' || Array.isArray(o.options)) {
+        throw new TsrunError('SCHEMA', `argument spec "${name}": nested options need a mapping under "type: dict" or "type: list, elements: dict"`, { location: keyLocation(o, 'options') });
+      }
+      def.options = specOf(o.options as Record<string, Record<string, unknown>>);
+    }
     spec[name] = def;
   }
-  return { argSpec: spec, argSpecLocations: locations };
+  return spec;
 }

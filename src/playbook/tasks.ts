@@ -51,7 +51,7 @@ function parseTask(raw: unknown, scope: TaskScope, roles: RoleLoader, parentLoc:
   const named = typeof map.name === 'string' ? map.name : undefined;
   checkKeywordTypes(map, named);
   checkConditions(map, named);
-  for (const [k, v] of Object.entries(map)) if (!['block', 'rescue', 'always', ...CONDITION_KEYS].includes(k)) checkTemplates(v, valueLocation(map, k), named, k);
+  for (const [k, v] of Object.entries(map)) if (!['block', 'rescue', 'always', ...CONDITION_KEYS].includes(k)) checkTemplates(v, () => valueLocation(map, k), named, k);
   const kw = keywords(map);
   if ('block' in map) {
     const others = Object.keys(map).filter((k) => !KEYWORDS.has(k));
