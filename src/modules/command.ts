@@ -1,6 +1,6 @@
-import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
 import { commandReturns, commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
+import { expandingWord } from './sys/expand-word';
 import { splitWords } from './sys/words';
 import type { Module } from './types';
 
@@ -30,7 +30,9 @@ export const command: Module<CommandArgs> = {
     const words = args.argv ?? splitWords(args.cmd!);
     if (words.length === 0) throw new TsrunError('SCHEMA', 'command: the command is empty', { expected: 'a program to run' });
     // A first word such as FOO=1 must stay a program name, never become a shell assignment.
-    const script = `exec ${words.map((w, i) => (i === 0 && w.includes('=') ? `'${w.replace(/'/g, `'\\''`)}'` : quote(w))).join(' ')}`;
+    // Each word expands $VARS and ~ on the host, as Ansible's command does, and starts quoted: a first word such as
+    // FOO=1 stays a program name, never a shell assignment.
+    const script = `exec ${words.map(expandingWord).join(' ')}`;
     return runCommand(ctx, invocation(args, script, words));
   },
 };
