@@ -93,8 +93,9 @@ async function runPlay(play: Play, files: PlayVarsFiles, names: string[], inv: I
     magic: {
       groups: groupsMap(inv),
       hostvars: hostvarsOf(all, (h) => hostScope(pv, h)),
-      play_hosts: names,
-      ansible_play_hosts: names,
+      // as Ansible: the play's hosts that have not failed (nor become unreachable), read when a task's vars are built
+      get play_hosts() { return names.filter((n) => !all.get(n)?.failed && !all.get(n)?.unreachable); },
+      get ansible_play_hosts() { return names.filter((n) => !all.get(n)?.failed && !all.get(n)?.unreachable); },
       ansible_play_hosts_all: names,
       ansible_play_name: play.name,
       ansible_check_mode: opts.check,

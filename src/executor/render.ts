@@ -21,7 +21,8 @@ export function expand(value: unknown, vars: Record<string, unknown>, where: Whe
 
 /** Whether a value holds a template anywhere inside it. */
 export function hasTemplate(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('{{') || value.includes('{%');
+  // as Ansible's is_template: an expression, a statement or a comment (`a{# note #}b` is `ab`)
+  if (typeof value === 'string') return value.includes('{{') || value.includes('{%') || value.includes('{#');
   if (Array.isArray(value)) return value.some(hasTemplate);
   if (value && typeof value === 'object') return Object.entries(value).some(([k, v]) => hasTemplate(k) || hasTemplate(v));
   return false;

@@ -78,6 +78,10 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
         location: whereOf(task, loopKey(task)).location, task: task.name, expected: 'loop: [a, b] or loop: "{{ a_list }}"',
       });
     }
+    if (items.length === 0) {
+      // as Ansible: a loop over nothing is skipped, and so registered
+      return finish(pc, task, host, inh, base, where, done, { result: { changed: false, skipped: true, skipped_reason: 'No items in the list', results: [] }, items: [] }, noLog, true);
+    }
     const loopVar = task.kw.loop_control?.loop_var ?? 'item';
     const results: Record<string, unknown>[] = [];
     const lines: NonNullable<HostResult['items']> = [];
@@ -176,7 +180,8 @@ function finish(
     msg: noLog ? (status === 'failed' ? CENSORED : undefined) : (out.msg ?? (out.result.msg as string | undefined)),
     diff: showDiff ? out.diff : undefined,
     items: noLog ? undefined : out.items,
-    debug: noLog ? undefined : out.debug,
+    // as Ansible, a no_log debug prints the censored notice instead of its message
+    debug: noLog ? (out.debug !== undefined ? CENSORED : undefined) : out.debug,
   });
 }
 

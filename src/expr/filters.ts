@@ -52,6 +52,12 @@ function applyFilter(scope: Scope, name: string, input: unknown, args: unknown[]
   return shared.fn([input, ...args], kwargs);
 }
 
+/** Python's round (Jinja's 'common' method): a tie goes to the even neighbour, so 2.5 rounds to 2. */
+function halfEven(n: number): number {
+  const r = Math.round(n);
+  return Math.abs(n % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 function sortKey(v: unknown): unknown {
   return typeof v === 'string' ? v.toLowerCase() : v;
 }
@@ -108,7 +114,7 @@ const FILTERS: Record<string, JinjaFilter> = {
   round: (_scope, input, [precision = 0, method = 'common']) => {
     const f = 10 ** Number(precision);
     const n = Number(input) * f;
-    const r = method === 'ceil' ? Math.ceil(n) : method === 'floor' ? Math.floor(n) : Math.round(n);
+    const r = method === 'ceil' ? Math.ceil(n) : method === 'floor' ? Math.floor(n) : halfEven(n);
     return r / f;
   },
   reverse: (scope, input) => (typeof input === 'string' ? [...input].reverse().join('') : [...list(scope, input, 'reverse')].reverse()),

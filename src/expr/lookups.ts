@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { renderString } from '../template/render';
 import { type Scope, exprError } from './evaluate';
-import { pyStr } from './pyvalues';
 import { isMapping } from './values';
 
 /** Where lookup('file'/'template') searches: the role's folder, then the playbook's (Ansible's search path). */
@@ -65,7 +64,8 @@ const PLUGINS: Record<string, Plugin> = {
   },
   inventory_hostnames: (scope, term) => hostnames(scope, term),
   items: (_scope, term) => term,
-  list: (_scope, term) => term,
+  // each term is one item, a list too (query('list', [1, 2]) is [[1, 2]]); items flattens one level
+  list: (_scope, term) => [term],
 };
 
 /** `lookup(name, terms...)` / `query(name, terms...)`: lists come back joined with commas unless a list is wanted. */
@@ -78,6 +78,7 @@ export function lookup(scope: Scope, args: unknown[], kwargs: Record<string, unk
     return Array.isArray(r) && name !== 'vars' ? r : [r];
   });
   if (wantList) return results;
-  if (results.length === 1) return results[0];
-  return results.map((r) => pyStr(r)).join(',');
+  // as Ansible: text results are joined with commas; other values (numbers, lists) stay a list, or the one value
+  if (results.every((r) => typeof r === 'string')) return results.join(',');
+  return results.length === 1 ? results[0] : results;
 }

@@ -38,15 +38,22 @@ function ipv4Network(address: string, prefix: number): { netmask: string; networ
   return { netmask: toStr(mask), network: toStr((toInt(address) & mask) >>> 0) };
 }
 
+const INIT_MARKERS = ['systemd-running', 'upstart-present', 'openrc-present', 'systemd-offline', 'sysvinit-present'];
+/** Ansible's names for some PID 1 programs; any other PID 1 (tini, process_api, systemd) is named as it is. */
+const PROC1_NAMES: Record<string, string> = { procd: 'openwrt_init', 'runit-init': 'runit', svscan: 'svc', 'openrc-init': 'openrc' };
+
+/** ansible_service_mgr as Ansible decides it: PID 1's name unless that is `init` or a shell, then the boot markers. */
 function serviceMgr(init: string[]): string {
-  if (init.includes('systemd-running') || init[0] === 'systemd') return 'systemd';
-  if (init.includes('openrc-present')) return 'openrc';
-  const comm = init[0] ?? '';
-  if (comm === 'init') return 'sysvinit';
-  if (comm === 'runit' || comm === 'runsvdir') return 'runit';
-  if (comm === 's6-svscan') return 's6';
-  // A container's PID 1 (tini, sh, an application): Ansible then falls back to the `service` command.
-  return 'service';
+  const comm = (init.find((l) => !INIT_MARKERS.includes(l.trim())) ?? '').trim().split('/').pop() ?? '';
+  if (comm && comm !== 'init' && !comm.endsWith('sh')) return PROC1_NAMES[comm] ?? comm;
+  const found = INIT_MARKERS.find((m) => init.some((l) => l.trim() === m));
+  return found ? found.replace(/-(running|present|offline)$/, '') : 'service';
+}
+
+/** Python's getfqdn over `getent hosts ADDR` ("ADDR NAME ALIASES..."): the first name with a dot, else the name. */
+function fqdnOf(lines: string[] | undefined): string | undefined {
+  const names = (lines?.[0] ?? '').trim().split(/\s+/).slice(1).filter(Boolean);
+  return names.find((n) => n.includes('.')) ?? names[0];
 }
 
 function networkFacts(sec: Sections): Record<string, unknown> {
@@ -72,7 +79,8 @@ function networkFacts(sec: Sections): Record<string, unknown> {
 export function parseFacts(out: string): Record<string, unknown> {
   const sec = sections(out);
   const [system, kernel, arch, nodename] = sec.uname ?? [];
-  const [host, fqdn] = sec.hostname ?? [];
+  const [host, hostnameF] = sec.hostname ?? [];
+  const fqdn = fqdnOf(sec.fqdn) ?? hostnameF;
   const mem = Object.fromEntries((sec.meminfo ?? []).map((l) => /^(\w+):\s+(\d+)/.exec(l)).filter((m) => m !== null).map((m) => [m[1], Math.floor(Number(m[2]) / 1024)]));
   const [vcpus, sockets] = (sec.cpu ?? []).map(Number);
   const [user, uid, gid, home, shell] = sec.user ?? [];

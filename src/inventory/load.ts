@@ -51,7 +51,8 @@ export async function loadInventory(sources: string[], opts: LoadOptions = {}): 
       ...(await layered(playDirs ? [playDirs.hosts] : [], [h.name])),
       inventory_hostname: h.name,
       inventory_hostname_short: h.name.split('.')[0],
-      group_names: others.filter((g) => g !== 'ungrouped').sort(),
+      // as Ansible: every group but all, ungrouped included
+      group_names: [...others].sort(),
     };
   };
 

@@ -1,6 +1,6 @@
-import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
 import { commandReturns, commonArgs, invocation, runCommand } from './sys/run-command';
+import { expandingWord } from './sys/expand-word';
 import { splitWords } from './sys/words';
 import { defineModule } from './types';
 import { arg, argsSchema, optional } from './schema';
@@ -11,7 +11,7 @@ const Args = argsSchema({
   argv: optional(arg.list('The command as a list of words; use instead of cmd.')),
 });
 
-/** Runs a program with arguments, without a shell: `|`, `>`, `;` and `$VAR` are passed literally. */
+/** Runs a program with arguments, without a shell: `|`, `>`, `;` are passed literally; `$VAR` and `~` expand as in Ansible. */
 export const command = defineModule(Args, {
   name: 'command',
   returns: commandReturns,
@@ -28,8 +28,9 @@ export const command = defineModule(Args, {
     }
     const words = args.argv ?? splitWords(args.cmd!);
     if (words.length === 0) throw new TsrunError('SCHEMA', 'command: the command is empty', { expected: 'a program to run' });
-    // A first word such as FOO=1 must stay a program name, never become a shell assignment.
-    const script = `exec ${words.map((w, i) => (i === 0 && w.includes('=') ? `'${w.replace(/'/g, `'\\''`)}'` : quote(w))).join(' ')}`;
+    // Each word expands $VARS and ~ on the host, as Ansible's command does, and starts quoted: a first word such as
+    // FOO=1 stays a program name, never a shell assignment.
+    const script = `exec ${words.map(expandingWord).join(' ')}`;
     return runCommand(ctx, invocation(args, script, words));
   },
 });

@@ -188,6 +188,15 @@ function compile(source: string, syntax: Syntax): Compiled {
   return compiled;
 }
 
+/**
+ * Ansible's preserve_trailing_newlines: a result ends with at least as many newlines as its template, so the newline
+ * after a closing `{% endif %}` at the end of a file survives trim_blocks.
+ */
+function keepTrailingNewlines(source: string, text: string): string {
+  const count = (t: string) => t.length - t.replace(/\n+$/, '').length;
+  return text + '\n'.repeat(Math.max(0, count(source) - count(text)));
+}
+
 function run(source: string, vars: Record<string, unknown>, where: RenderWhere, typed: boolean, syntax: Syntax = 'auto'): unknown {
   const scope = scopeOf(vars, { task: where.task });
   let at: Pos | undefined;
@@ -197,6 +206,8 @@ function run(source: string, vars: Record<string, unknown>, where: RenderWhere, 
       case 'whole': {
         at = c.pos;
         const v = value(scope, c.node);
+        // Ansible's finalize: a value that is one expression giving None is empty text
+        if (v === null) return '';
         return typed ? v : printed(v);
       }
       case 'parts':
@@ -206,7 +217,7 @@ function run(source: string, vars: Record<string, unknown>, where: RenderWhere, 
           return printed(value(scope, p.node));
         }).join('');
       case 'jinja':
-        return renderStmts(c.stmts, scope);
+        return keepTrailingNewlines(source, renderStmts(c.stmts, scope));
       default: {
         const box: CaptureBox = {};
         // Prototype access stays denied (as by default); saying so explicitly also silences Handlebars' console warning.

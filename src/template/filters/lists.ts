@@ -192,7 +192,7 @@ export const listFilters: Filter[] = [
   {
     name: 'flatten', signature: 'LIST [LEVELS]', description: 'Nested lists flattened (all levels, or LEVELS deep).',
     example: { template: '{{join (flatten x) ","}}', vars: { x: [1, [2, [3]]] }, output: '1,2,3' },
-    fn: ([v, levels]) => flatten(asList('flatten', v), typeof levels === 'number' ? levels : Infinity),
+    fn: ([v, levels = undefined], named) => flatten(asList('flatten', v), typeof (levels ?? named.levels) === 'number' ? Number(levels ?? named.levels) : Infinity),
   },
   {
     name: 'min', signature: 'LIST', description: 'The smallest item of LIST.',

@@ -78,8 +78,8 @@ export const logicFilters: Filter[] = [
     fn: ([a]) => !truthy(a),
   },
   {
-    name: 'ternary', signature: 'COND IF_TRUE IF_FALSE', description: 'IF_TRUE when COND is truthy, else IF_FALSE.',
+    name: 'ternary', signature: 'COND IF_TRUE IF_FALSE [IF_NONE]', description: 'IF_TRUE when COND is truthy, else IF_FALSE (IF_NONE, when given, for a null COND).',
     example: { template: '{{ternary enabled "on" "off"}}', vars: { enabled: false }, output: 'off' },
-    fn: ([cond, yes, no]) => (truthy(cond) ? yes : no),
+    fn: ([cond, yes, no, none]) => (cond === null && none !== undefined ? none : truthy(cond) ? yes : no),
   },
 ];

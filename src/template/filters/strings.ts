@@ -1,7 +1,17 @@
-import { posix } from 'node:path';
 import { quote } from '../../connection/shell';
 import { TsrunError } from '../../core/errors';
 import { type Filter, asString } from './types';
+
+/** Python's os.path.basename: what follows the last slash ('' for '/a/b/'). */
+function pyBasename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/** Python's os.path.dirname: what precedes the last slash, trailing slashes removed ('' for 'x'). */
+function pyDirname(p: string): string {
+  const head = p.slice(0, p.lastIndexOf('/') + 1);
+  return head && !/^\/+$/.test(head) ? head.replace(/\/+$/, '') : head;
+}
 
 /** Turns a Python regular expression into a JavaScript one (named groups `(?P<n>` become `(?<n>`). */
 function pythonRegex(filter: string, pattern: unknown, named: Record<string, unknown>, global: boolean): RegExp {
@@ -54,7 +64,12 @@ export const stringFilters: Filter[] = [
   {
     name: 'replace', signature: 'TEXT OLD NEW', description: 'Every OLD in TEXT replaced by NEW (plain text, not a pattern).',
     example: { template: '{{replace "a-b-c" "-" "_"}}', output: 'a_b_c' },
-    fn: ([v, from, to]) => asString('replace', v).split(asString('replace', from)).join(asString('replace', to)),
+    fn: ([v, from, to, count]) => {
+      const parts = asString('replace', v).split(asString('replace', from));
+      // Jinja's optional COUNT replaces only the first COUNT occurrences
+      const n = typeof count === 'number' ? Math.max(0, count) : parts.length;
+      return parts.slice(0, n + 1).join(asString('replace', to)) + (parts.length > n + 1 ? asString('replace', from) + parts.slice(n + 1).join(asString('replace', from)) : '');
+    },
   },
   {
     name: 'regex_replace', signature: 'TEXT PATTERN REPLACEMENT [ignorecase=true] [multiline=true]',
@@ -70,9 +85,18 @@ export const stringFilters: Filter[] = [
   },
   {
     name: 'regex_search', signature: 'TEXT PATTERN [ignorecase=true] [multiline=true]',
-    description: 'The first match of PATTERN in TEXT, or null when there is none.',
+    description: 'The first match of PATTERN in TEXT, or null when there is none; with group references (`\\1`, `\\g<name>`) after PATTERN, the list of those groups.',
     example: { template: '{{regex_search "version 1.24.0" "\\d+\\.\\d+"}}', output: '1.24' },
-    fn: ([v, pattern], named) => asString('regex_search', v).match(pythonRegex('regex_search', pattern, named, false))?.[0] ?? null,
+    fn: ([v, pattern, ...refs], named) => {
+      const m = asString('regex_search', v).match(pythonRegex('regex_search', pattern, named, false));
+      if (!m || refs.length === 0) return m?.[0] ?? null;
+      // as Ansible: each `\N` or `\g<name>` names a group, and the result is their values in that order
+      return refs.map((r) => {
+        const ref = /^\\(?:(\d+)|g<(\w+)>)$/.exec(asString('regex_search', r));
+        if (!ref) throw new TsrunError('PARSE', `regex_search: unknown argument ${JSON.stringify(r)}`, { expected: 'a group reference such as \\1 or \\g<name>' });
+        return ref[1] !== undefined ? m[Number(ref[1])] ?? null : m.groups?.[ref[2]] ?? null;
+      });
+    },
   },
   {
     name: 'split', signature: 'TEXT [SEP]', description: 'TEXT split on SEP into a list; without SEP, on runs of whitespace.',
@@ -95,11 +119,11 @@ export const stringFilters: Filter[] = [
   },
   {
     name: 'basename', signature: 'PATH', description: 'The last component of PATH.',
-    example: { template: '{{basename "/etc/nginx/nginx.conf"}}', output: 'nginx.conf' }, fn: ([v]) => posix.basename(asString('basename', v)),
+    example: { template: '{{basename "/etc/nginx/nginx.conf"}}', output: 'nginx.conf' }, fn: ([v]) => pyBasename(asString('basename', v)),
   },
   {
     name: 'dirname', signature: 'PATH', description: 'PATH without its last component.',
-    example: { template: '{{dirname "/etc/nginx/nginx.conf"}}', output: '/etc/nginx' }, fn: ([v]) => posix.dirname(asString('dirname', v)),
+    example: { template: '{{dirname "/etc/nginx/nginx.conf"}}', output: '/etc/nginx' }, fn: ([v]) => pyDirname(asString('dirname', v)),
   },
   {
     name: 'b64encode', signature: 'TEXT', description: 'TEXT (UTF-8) in base64.',

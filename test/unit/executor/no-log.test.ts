@@ -33,4 +33,17 @@ describe('a templated no_log', () => {
     expect(r.status).toBe('failed');
     expect(r.msg).toContain('not_yet');
   });
+
+  it('a no_log debug prints the censored notice, not its message, as in Ansible', async () => {
+    const r = await runTask('    - {debug: {msg: s3cret}, no_log: true}\n');
+    expect(r.debug).toBe("the output has been hidden due to the fact that 'no_log: true' was specified for this result");
+    expect(JSON.stringify(r)).not.toContain('s3cret');
+  });
+});
+
+describe('a loop over nothing', () => {
+  it('is skipped and registers skipped, as in Ansible', async () => {
+    const r = await runTask('    - {debug: {msg: x}, loop: []}\n');
+    expect(r.status).toBe('skipped');
+  });
 });

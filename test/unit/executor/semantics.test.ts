@@ -41,6 +41,11 @@ describe('values are rendered once, in the right scope', () => {
 });
 
 describe('task outcomes as Ansible decides them', () => {
+  it('ansible_play_hosts leaves out a host that failed; ansible_play_hosts_all keeps it', async () => {
+    const r = await run(`- hosts: all\n  gather_facts: false\n  tasks:\n    - command: "false"\n      when: inventory_hostname == 'h2'\n    - debug: {msg: "{{ ansible_play_hosts }} {{ play_hosts }} {{ ansible_play_hosts_all }}"}\n`);
+    expect(r.filter((x) => x.debug !== undefined).map((x) => x.debug)).toEqual(["['h1'] ['h1'] ['h1', 'h2']"]);
+  });
+
   it('until never met fails the task with attempts', async () => {
     const r = await run(`- hosts: h1\n  gather_facts: false\n  tasks:\n    - command: "true"\n      register: out\n      until: out.rc == 1\n      retries: 2\n      delay: 0\n`);
     expect(r[0].status).toBe('failed');

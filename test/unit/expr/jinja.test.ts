@@ -99,6 +99,15 @@ describe('Jinja statements', () => {
     writeFileSync(join(dir, 'greet.j2'), 'hi {{ name }}');
     expect(render("{{ lookup('file', 'motd.txt') }}/{{ lookup('template', 'greet.j2') }}", vars)).toBe('hello/hi web');
   });
+
+  it('as ansible-core 2.14: a template keeps its trailing newline after a block, lists join only text', () => {
+    writeFileSync(join(dir, 'tail.j2'), 'hi {{ name }}{% if n > 1 %} x{{ n }}{% endif %}\n');
+    expect(render("[{{ lookup('template', 'tail.j2') }}]", vars)).toBe('[hi web x3\n]');
+    expect(render("{{ lookup('items', [1, 2]) }}", vars)).toEqual([1, 2]);
+    expect(render("{{ lookup('items', ['a', 'b']) }}", vars)).toBe('a,b');
+    expect(render("{{ query('list', [1, 2]) }}", vars)).toEqual([[1, 2]]);
+    expect(render("{{ query('list', 'a', 'b') }}", vars)).toEqual(['a', 'b']);
+  });
 });
 
 describe('mistakes are found when the template is read, with their column', () => {

@@ -16,7 +16,7 @@ const cases: [string, Record<string, unknown>][] = [
     ansible_default_ipv4: { address: '192.0.2.2', interface: 'eth0', gateway: '192.0.2.1', prefix: '24', netmask: '255.255.255.0', network: '192.0.2.0', broadcast: '192.0.2.255' },
     ansible_all_ipv4_addresses: ['192.0.2.2'], ansible_all_ipv6_addresses: ['fd00::2', 'fe80::fc:ff:fe00:1'],
     ansible_memtotal_mb: 24105, ansible_processor_vcpus: 2, ansible_processor_count: 1,
-    ansible_service_mgr: 'service', ansible_pkg_mgr: 'apt', ansible_user_id: 'root', ansible_user_uid: 0,
+    ansible_service_mgr: 'process_api', ansible_pkg_mgr: 'apt', ansible_user_id: 'root', ansible_user_uid: 0,
   }],
   ['ubuntu2204-systemd.out', {
     ansible_distribution: 'Ubuntu', ansible_os_family: 'Debian', ansible_distribution_version: '22.04', ansible_distribution_major_version: '22',
@@ -37,6 +37,21 @@ const cases: [string, Record<string, unknown>][] = [
 
 describe('parseFacts', () => {
   it.each(cases)('%s', (file, want) => expect(parseFacts(captured(file))).toMatchObject(want));
+});
+
+describe('facts Ansible decides in its own way', () => {
+  const out = (sections: Record<string, string>) => Object.entries(sections).map(([k, v]) => `@@tsrun-facts:${k}\n${v}\n`).join('') + '@@tsrun-facts:end\n';
+  it.each([
+    ['process_api', 'process_api'], ['tini', 'tini'], ['systemd', 'systemd'], ['runit-init', 'runit'],
+    ['bash\nsysvinit-present', 'sysvinit'], ['init\nsystemd-running\nsysvinit-present', 'systemd'], ['init\nopenrc-present\nsystemd-offline', 'openrc'],
+    ['sh', 'service'],
+  ])('service_mgr for PID 1 and markers %j is %s', (init, want) => expect(parseFacts(out({ init })).ansible_service_mgr).toBe(want));
+  it.each([
+    ['127.0.0.1       localhost', 'localhost', ''], ['10.0.0.5 web1 web1.example.com', 'web1.example.com', 'example.com'],
+    ['- db1.lan', 'db1.lan', 'lan'],
+  ])('fqdn from the reverse lookup %j is %s (as Python getfqdn)', (fqdn, want, domain) => {
+    expect(parseFacts(out({ hostname: 'vm\nvm.other', fqdn }))).toMatchObject({ ansible_fqdn: want, ansible_domain: domain });
+  });
 });
 
 describe('gatherFacts on the controller', () => {

@@ -119,8 +119,10 @@ describe('inventory shapes', () => {
   });
 
   it('sets magic variables and keeps the implicit localhost out of all', async () => {
-    const root = writeTree({ 'inv/hosts': '[web]\nnode1.example.com\n[prod:children]\nweb\n', 'inv/group_vars/all.yml': 'g: 1\n' });
+    const root = writeTree({ 'inv/hosts': 'solo\n[web]\nnode1.example.com\n[prod:children]\nweb\n', 'inv/group_vars/all.yml': 'g: 1\n' });
     const inv = await loadInventory([join(root, 'inv')]);
+    // as ansible-core 2.14: a host in no group is in ungrouped, and group_names says so
+    expect(inv.hosts.get('solo')?.vars.group_names).toEqual(['ungrouped']);
     expect(inv.hosts.get('node1.example.com')?.vars).toMatchObject({
       inventory_hostname: 'node1.example.com',
       inventory_hostname_short: 'node1',
@@ -131,6 +133,6 @@ describe('inventory shapes', () => {
     expect(inv.hosts.get('node1.example.com')?.groups).toEqual(['all', 'prod', 'web']);
     const local = inv.hosts.get('localhost');
     expect(local).toMatchObject({ implicit: true, groups: [], vars: { ansible_connection: 'local', g: 1, group_names: [] } });
-    expect(groupsMap(inv).all).toEqual(['node1.example.com']);
+    expect(groupsMap(inv).all).toEqual(['solo', 'node1.example.com']);
   });
 });

@@ -22,6 +22,15 @@ describe('splitWords', () => {
 });
 
 describe('command and shell on the controller', () => {
+  it('expands $VARS and ~ in its words as Ansible does; an unset variable stays as written; nothing else expands', async () => {
+    process.env.TSRUN_CMD_TEST = 'v a l';
+    delete process.env.TSRUN_CMD_UNSET;
+    const r = await runModule(command, { argv: ['printf', '%s|', '$TSRUN_CMD_TEST', 'x${TSRUN_CMD_TEST}y', '$TSRUN_CMD_UNSET', '${TSRUN_CMD_UNSET}', '~', "it's", '$(id)', '*'], chdir: dir });
+    expect(r.data?.stdout).toBe(`v a l|xv a ly|$TSRUN_CMD_UNSET|\${TSRUN_CMD_UNSET}|${process.env.HOME}|it's|$(id)|*|`);
+    const first = await runModule(command, { cmd: 'FOO=1 true', chdir: dir });
+    expect(first.failed).toBe(true);
+  });
+
   it('runs without a shell: operators are literal words', async () => {
     const r = await runModule(command, { cmd: 'echo a | b > c', chdir: dir });
     expect(r).toMatchObject({ changed: true, data: { rc: 0, stdout: 'a | b > c', stdout_lines: ['a | b > c'], cmd: ['echo', 'a', '|', 'b', '>', 'c'] } });
