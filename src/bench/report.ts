@@ -66,6 +66,14 @@ export function startupMarkdown(m: Machine, rows: StartupRow[]): string {
   ].join('\n');
 }
 
+/** tsrun's re-run and the floor divided by the host count, in ms: whether the cost per host stays flat as the fleet grows. */
+function perHostLine(rows: Row[]): string[] {
+  const reruns = rows.filter((row) => row.case === 'rerun' && row.tsrun !== undefined);
+  if (reruns.length < 2) return [];
+  const ms = (v: number | undefined, n: number) => (v === undefined ? '-' : `${((v / n) * 1000).toFixed(1)}`);
+  return [`Cost per host, ms (tsrun re-run / floor): ${reruns.map((row) => `${row.hosts} hosts ${ms(row.tsrun, row.hosts)} / ${ms(row.floor, row.hosts)}`).join('; ')}.`, ''];
+}
+
 /** The 1-minute load average the runs of each host count ended at (lowest-highest), when it was recorded. */
 function loadLine(samples: Sample[]): string[] {
   const counts = [...new Set(samples.filter((s) => s.load1 !== undefined).map((s) => s.hosts))].sort((a, b) => a - b);
@@ -106,6 +114,7 @@ export function markdown(r: BenchResults): string {
     ...head,
     ...lines.map((l) => `| ${l} |`),
     '',
+    ...perHostLine(r.rows),
     ...loadLine(r.samples),
   ].join('\n');
 }
