@@ -9,6 +9,8 @@ export interface SourceLocation {
   file: string;
   line: number;
   col: number;
+  /** A block scalar's indentation: where the columns of its second and later lines start. */
+  indent?: number;
 }
 
 /** Error codes; each maps to an exit code in the CLI. */

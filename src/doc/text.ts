@@ -20,6 +20,8 @@ export function moduleText(mod: ActionDoc): string {
   lines.push('Arguments:');
   for (const [arg, def] of Object.entries(mod.args)) lines.push(`  ${arg} (${argFacts(def).join('; ')})`, `      ${def.description}`);
   if ('anyArgs' in mod && mod.anyArgs) lines.push('  (any key: value pairs)');
+  for (const group of mod.exclusive ?? []) lines.push(`  Mutually exclusive: ${group.join(', ')}.`);
+  for (const group of mod.requiredOneOf ?? []) lines.push(`  One of these is required: ${group.join(', ')}.`);
   lines.push('', 'Return values (besides changed, failed, msg and diff):');
   const returns = Object.entries(mod.returns);
   if (returns.length === 0) lines.push('  none');

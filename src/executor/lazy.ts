@@ -1,4 +1,5 @@
-import { TsrunError } from '../core/errors';
+import { TsrunError, type SourceLocation } from '../core/errors';
+import { exactValueLocation } from '../yaml/load';
 import type { RoleUse } from '../playbook/types';
 import type { HostRun } from './host';
 import { renderDeep } from '../template/index';
@@ -10,7 +11,9 @@ import { taskVars, type PlayVars } from './vars';
  * does it: an unused variable with an error never fails a task, and conditions see rendered values. The getter
  * renders against the object it is read from, so a copy made with `extend` sees that copy's extra variables.
  */
-export function lazyVars(raw: Record<string, unknown>, where: Where, settled: Record<string, unknown> = {}): Record<string, unknown> {
+export function lazyVars(
+  raw: Record<string, unknown>, where: Where, settled: Record<string, unknown> = {}, locate: (key: string) => SourceLocation | undefined = () => undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const resolving = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
@@ -27,7 +30,8 @@ export function lazyVars(raw: Record<string, unknown>, where: Where, settled: Re
         if (resolving.has(key)) throw new TsrunError('UNDEFINED', `variable "${key}" refers to itself`, { task: where.task, location: where.location });
         resolving.add(key);
         try {
-          const rendered = renderDeep(value, this, where);
+          // an error in a variable's template points at the variable's own value, naming the task that read it
+          const rendered = renderDeep(value, this, { ...where, location: locate(key) ?? where.location });
           Object.defineProperty(this, key, { value: rendered, enumerable: true, configurable: true, writable: true });
           return rendered;
         } finally {
@@ -51,7 +55,20 @@ export function extend(vars: Record<string, unknown>, extra: Record<string, unkn
 
 /** A task's variables for one host (see taskVars for the precedence), with templates rendered on first read. */
 export function hostTaskVars(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefined, scoped: Record<string, unknown>, where: Where = {}): Record<string, unknown> {
-  return lazyVars(taskVars(pv, host, roleUse, scoped), where, host.hostFacts);
+  return lazyVars(taskVars(pv, host, roleUse, scoped), where, host.hostFacts, varLocator(pv, host, roleUse, scoped));
+}
+
+/** Where the value a task sees for a variable is written, when it came from a YAML file (play, role, vars_files). */
+export function varLocator(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefined, scoped: Record<string, unknown>): (key: string) => SourceLocation | undefined {
+  // the layers of taskVars, highest precedence first: the one that gives the variable tells where it is written
+  const layers = [
+    pv.extraVars, roleUse?.params, host.hostFacts, scoped, roleUse?.role.vars, pv.hostPlayVars.get(host.name), pv.playVars, host.facts, host.inventoryVars,
+    roleUse?.role.defaults, ...pv.play.roles.map((u) => u.role.defaults).reverse(),
+  ];
+  return (key) => {
+    const layer = layers.find((l) => l && Object.hasOwn(l, key));
+    return layer && exactValueLocation(layer, key);
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { hostScope, hostTaskVars } from './lazy';
-import { isAbsolute, resolve } from 'node:path';
+import { hostScope, hostTaskVars, varLocator } from './lazy';
+import { resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { ConnectionPool } from '../connection/factory';
 import { UnreachableError } from '../connection/types';
@@ -8,7 +8,8 @@ import { groupsMap, loadInventory, selectHosts, type Inventory } from '../invent
 import { validateArgs } from '../modules/args';
 import { loadPlaybook } from '../playbook/plays';
 import type { Play } from '../playbook/types';
-import { loadYaml } from '../yaml/load';
+import { exactValueLocation, locateLike } from '../yaml/load';
+import { hostVarsFiles, playVarsFiles, type PlayVarsFiles } from './vars-files';
 import type { PlayContext } from './context';
 import type { HostStats } from './events';
 import { flushHandlers } from './handlers';
@@ -49,12 +50,14 @@ export async function runPlays(plays: Play[], playbookDir: string, opts: RunOpti
   const onAbort = () => (stopping = conns.interruptAll());
   opts.abort?.addEventListener('abort', onAbort, { once: true });
   try {
-    for (const play of plays) {
+    // every play's vars_files that can be named without a host are read before the first host is touched
+    const files = plays.map((p) => playVarsFiles(p, { ...p.vars, ...opts.extraVars }));
+    for (const [i, play] of plays.entries()) {
       if (opts.abort?.aborted) break;
       const selected = selectHosts(inv, play.hosts, opts.limit);
       const names = opts.shard ? hostsOfShard(selected, (n) => inv.hosts.get(n) ?? { name: n, groups: [], vars: {} }, opts.shard, play.shardGroups) : selected;
       for (const n of names) played.add(n);
-      await runPlay(play, names, inv, hosts, conns, opts);
+      await runPlay(play, files[i], names, inv, hosts, conns, opts);
     }
   } finally {
     opts.abort?.removeEventListener('abort', onAbort);
@@ -73,7 +76,7 @@ export async function runPlays(plays: Play[], playbookDir: string, opts: RunOpti
   };
 }
 
-async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<string, HostRun>, conns: ConnectionPool, opts: RunOptions): Promise<void> {
+async function runPlay(play: Play, files: PlayVarsFiles, names: string[], inv: Inventory, all: Map<string, HostRun>, conns: ConnectionPool, opts: RunOptions): Promise<void> {
   for (const name of names) {
     // the implicit localhost is not among the inventory's hosts until a pattern names it
     if (!all.has(name)) all.set(name, new HostRun(name, inv.hosts.get(name)?.vars ?? { inventory_hostname: name }));
@@ -84,6 +87,7 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
   const pv: PlayVars = {
     play,
     playVars: {},
+    hostPlayVars: new Map(),
     roleDefaults: Object.assign({}, ...play.roles.map((u) => u.role.defaults)),
     extraVars: opts.extraVars,
     magic: {
@@ -99,21 +103,24 @@ async function runPlay(play: Play, names: string[], inv: Inventory, all: Map<str
       playbook_dir: play.dir,
     },
   };
-  pv.playVars = { ...play.vars, ...varsFiles(play, { ...play.vars, ...opts.extraVars }) };
+  pv.playVars = { ...play.vars, ...files.vars };
+  locateLike(pv.playVars, [files.vars, play.vars]);
   const pc: PlayContext = { opts, pv, hosts: all, conns };
   const root = opts.become === undefined && opts.becomeUser === undefined ? ROOT : { ...ROOT, become: opts.become, become_user: opts.becomeUser };
-  await runBatches(pc, names, all, root);
+  await runBatches(pc, files, names, all, root);
   opts.reporter.event({ type: 'play_end', name: play.name, durationMs: performance.now() - started });
 }
 
-async function runBatches(pc: PlayContext, names: string[], all: Map<string, HostRun>, root: Inherited): Promise<void> {
-  const { opts, pv: { play } } = pc;
-  for (const batch of batches(names, play.serial)) {
+async function runBatches(pc: PlayContext, files: PlayVarsFiles, names: string[], all: Map<string, HostRun>, root: Inherited): Promise<void> {
+  const { opts, pv } = pc;
+  const { play } = pv;
+  for (const batch of batches(names, play, { ...play.vars, ...opts.extraVars })) {
     if (pc.aborted || opts.abort?.aborted) break;
     const hosts = batch.map((n) => all.get(n)!).filter((h) => h.active);
     if (hosts.length === 0) continue;
     for (const h of hosts) h.ended = false;
     if (play.gatherFacts) await gather(pc, hosts);
+    for (const h of files.deferred.length ? hosts : []) pv.hostPlayVars.set(h.name, hostVarsFiles(play, files.deferred, hostTaskVars(pv, h, undefined, {})));
     validateRoleArguments(pc, hosts.filter((h) => h.active));
     for (const section of play.sections) {
       if (opts.abort?.aborted) break;
@@ -123,24 +130,18 @@ async function runBatches(pc: PlayContext, names: string[], all: Map<string, Hos
   }
 }
 
-function varsFiles(play: Play, vars: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const entry of play.varsFiles) {
-    const file = String(expand(entry, vars, { location: play.loc }));
-    const data = loadYaml(isAbsolute(file) ? file : resolve(play.dir, file), play.loc);
-    if (data && typeof data === 'object') Object.assign(out, data);
-  }
-  return out;
-}
-
-/** `serial`: a number, a percentage, or a list of them (the last repeats). */
-function batches(names: string[], serial: unknown): string[][] {
-  if (serial === undefined || serial === null) return [names];
+/** `serial`: a number, a percentage, or a list of them (the last repeats), rendered with the play's variables; 0 is every host. */
+function batches(names: string[], play: Play, vars: Record<string, unknown>): string[][] {
+  if (play.serial === undefined || play.serial === null) return [names];
+  const location = exactValueLocation(play.source, 'serial') ?? play.loc;
+  const serial = expand(play.serial, vars, { location });
   const sizes = [serial].flat().map((s) => {
-    const text = String(s);
+    const text = String(s).trim();
+    if (!/^\d+(\.\d+)?%?$/.test(text)) {
+      throw new TsrunError('SCHEMA', `"serial" must be a number, a percentage or a list of them, got ${JSON.stringify(s)}`, { location, expected: 'serial: 2, serial: "30%" or serial: [1, "50%"]' });
+    }
     const n = text.endsWith('%') ? Math.max(1, Math.floor((names.length * parseFloat(text)) / 100)) : Number(text);
-    if (!Number.isFinite(n) || n <= 0) throw new TsrunError('SCHEMA', `serial must be a positive number or percentage, got "${text}"`);
-    return n;
+    return n <= 0 ? names.length : n;
   });
   const out: string[][] = [];
   for (let i = 0, k = 0; i < names.length; k++) {
@@ -181,10 +182,14 @@ function validateRoleArguments(pc: PlayContext, hosts: HostRun[]): void {
     if (!spec) continue;
     for (const h of hosts) {
       const vars = hostTaskVars(pc.pv, h, use, {});
-      const given = Object.fromEntries(Object.keys(spec).filter((k) => vars[k] !== undefined).map((k) => [k, expand(vars[k], vars, { location: use.role.argSpecLocation })]));
+      const locate = varLocator(pc.pv, h, use, {});
+      const given = Object.fromEntries(Object.keys(spec).filter((k) => vars[k] !== undefined).map((k) => [k, vars[k]]));
       registerArgSecrets(pc.opts.secrets ?? runSecrets, spec, given, false);
       try {
-        validateArgs(spec, given, { module: `role ${use.role.name}`, location: use.role.argSpecLocation });
+        // a wrong value is shown where it is written (the role entry, vars, defaults), naming the option it breaks
+        validateArgs(spec, given, {
+          module: `role ${use.role.name}`, location: use.loc, locate, declared: (option) => use.role.argSpecLocations?.[option],
+        });
       } catch (err) {
         if (err instanceof TsrunError) throw new TsrunError(err.code, `${err.message} (host ${h.name})`, { location: err.location, expected: err.expected });
         throw err;

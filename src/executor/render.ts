@@ -1,6 +1,8 @@
 import type { SourceLocation } from '../core/errors';
 import { evaluate as evalExpr, isTrue } from '../expr/index';
+import type { TaskDef } from '../playbook/types';
 import { renderDeep } from '../template/index';
+import { exactItemLocation, exactValueLocation } from '../yaml/load';
 
 /** Where a template or expression is used, for error messages. */
 export interface Where {
@@ -25,9 +27,18 @@ export function hasTemplate(value: unknown): boolean {
   return false;
 }
 
-/** Whether a condition (`when`, `changed_when`...: a string, a boolean or a list of them, all of which must hold) holds. */
+/**
+ * Whether a condition (`when`, `changed_when`...: a string, a boolean or a list of them, all of which must hold)
+ * holds. Each condition of a list is located where it is written, for errors.
+ */
 export function holds(cond: unknown, vars: Record<string, unknown>, where: Where): boolean {
-  return isTrue(cond, vars, where);
+  if (!Array.isArray(cond)) return isTrue(cond, vars, where);
+  return cond.every((c, i) => isTrue(c, vars, { ...where, location: exactItemLocation(cond, i) ?? where.location }));
+}
+
+/** Where a task's keyword is written (its value's line and column), for errors in rendering it. */
+export function whereOf(task: TaskDef, key: string): Where {
+  return { task: task.name, location: exactValueLocation(task.source, key) ?? task.loc };
 }
 
 /** Evaluates one expression (debug's `var`, assert's `that`). */

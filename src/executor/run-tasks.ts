@@ -8,8 +8,8 @@ import type { TaskDef } from '../playbook/types';
 import type { PlayContext } from './context';
 import type { HostResult } from './events';
 import type { HostRun } from './host';
-import { expand, holds, truthy } from './render';
-import { inherit, selectedByTags, type Inherited } from './scope';
+import { expand, holds, truthy, whereOf } from './render';
+import { inherit, joinConditions, selectedByTags, type Inherited } from './scope';
 import { runTaskOnHost } from './task';
 import { registerTaskSecrets } from './secrets';
 
@@ -38,7 +38,7 @@ export async function runTask(pc: PlayContext, task: TaskDef, hosts: HostRun[], 
   const tags = inh.tags;
   if (pc.opts.abort?.aborted) return [];
   if (!handler && !selectedByTags(tags, pc.opts.tags, pc.opts.skipTags)) return [];
-  const withWhen = { ...inh, when: [...inh.when, ...(task.kw.when ?? [])] };
+  const withWhen = { ...inh, when: joinConditions(inh.when, task.kw.when ?? []) };
   const runOnce = task.kw.run_once !== undefined && truthy(task.kw.run_once, hostTaskVars(pc.pv, hosts[0], task.scope.roleUse, inh.vars), { task: task.name });
   const targets = runOnce ? hosts.slice(0, 1) : hosts;
   // a title may show a secret variable: register the task's secrets before it is printed
@@ -170,9 +170,9 @@ async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], pare
   for (const h of hosts) {
     const vars = hostTaskVars(pc.pv, h, task.scope.roleUse, inh.vars);
     const where = { task: task.name, location: task.loc };
-    const conditions = [...inh.when, ...(task.kw.when ?? [])];
-    const items = task.kw.loop === undefined ? [undefined] : expand(task.kw.loop, vars, where);
-    if (!Array.isArray(items)) throw new TsrunError('SCHEMA', `"loop" must give a list, got ${typeof items}`, { location: task.loc, task: task.name, expected: 'loop: [a, b] or loop: "{{ a_list }}"' });
+    const conditions = joinConditions(inh.when, task.kw.when ?? []);
+    const items = task.kw.loop === undefined ? [undefined] : expand(task.kw.loop, vars, whereOf(task, 'loop'));
+    if (!Array.isArray(items)) throw new TsrunError('SCHEMA', `"loop" must give a list, got ${typeof items}`, { location: whereOf(task, 'loop').location, task: task.name, expected: 'loop: [a, b] or loop: "{{ a_list }}"' });
     for (const [index, item] of items.entries()) {
       const itemVars = task.kw.loop === undefined ? {} : { [loopVar]: item, ...(indexVar ? { [indexVar]: index } : {}) };
       const withItem = { ...vars, ...itemVars };

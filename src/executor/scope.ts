@@ -1,4 +1,5 @@
 import type { TaskKeywords } from '../playbook/types';
+import { exactItemLocation, locateItems, locateLike } from '../yaml/load';
 
 /** Keywords that blocks, roles and plays pass down to the tasks inside them. */
 export interface Inherited {
@@ -22,9 +23,9 @@ export const ROOT: Inherited = { when: [], tags: [], vars: {} };
 export function inherit(parent: Inherited, kw: TaskKeywords, withWhen = true): Inherited {
   const pick = <K extends keyof Inherited & keyof TaskKeywords>(k: K) => (kw[k] !== undefined ? kw[k] : parent[k]);
   return {
-    when: withWhen && kw.when ? [...parent.when, ...kw.when] : parent.when,
+    when: withWhen && kw.when ? joinConditions(parent.when, kw.when) : parent.when,
     tags: kw.tags ? [...new Set([...parent.tags, ...kw.tags])] : parent.tags,
-    vars: kw.vars ? { ...parent.vars, ...kw.vars } : parent.vars,
+    vars: kw.vars ? located({ ...parent.vars, ...kw.vars }, [kw.vars, parent.vars]) : parent.vars,
     become: pick('become'),
     become_user: pick('become_user'),
     environment: kw.environment !== undefined ? mergeEnv(parent.environment, kw.environment) : parent.environment,
@@ -34,6 +35,18 @@ export function inherit(parent: Inherited, kw: TaskKeywords, withWhen = true): I
     diff: pick('diff'),
     any_errors_fatal: pick('any_errors_fatal'),
   };
+}
+
+/** The parents' conditions and the task's own, each still located where it is written. */
+function located<T extends object>(merged: T, sources: unknown[]): T {
+  locateLike(merged, sources);
+  return merged;
+}
+
+export function joinConditions(parent: unknown[], own: unknown[]): unknown[] {
+  const out = [...parent, ...own];
+  locateItems(out, [...parent.map((_, i) => exactItemLocation(parent, i)), ...own.map((_, i) => exactItemLocation(own, i))]);
+  return out;
 }
 
 function mergeEnv(parent: unknown, own: unknown): unknown {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { formatError, TsrunError } from '../core/errors';
 import { UnreachableError, type Become } from '../connection/types';
 import { LocalConnection } from '../connection/local';
-import { validateArgs } from '../modules/args';
+import { checkArgGroups, validateArgs } from '../modules/args';
 import { registry } from '../modules/index';
 import type { ModuleContext, ModuleResult } from '../modules/types';
 import type { TaskDef } from '../playbook/types';
@@ -11,7 +11,7 @@ import { keyLocation } from '../yaml/load';
 import type { PlayContext } from './context';
 import type { HostResult, HostStatus } from './events';
 import type { HostRun } from './host';
-import { evaluate, expand, holds, truthy, type Where } from './render';
+import { evaluate, expand, holds, truthy, whereOf, type Where } from './render';
 import type { Inherited } from './scope';
 import { extend, hostTaskVars } from './lazy';
 import { renderText } from '../template/index';
@@ -33,7 +33,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
   let noLog = false;
   // --check: a task that reads what an unknown task left is unknown too (the notified host is told, so its handlers say why)
   const unknown = (reason: string): HostResult => {
-    const notify = (task.kw.notify ?? []).map((n) => String(expand(n, base, where)));
+    const notify = (task.kw.notify ?? []).map((n) => String(expand(n, base, whereOf(task, 'notify'))));
     recordUnknown(host.model, host.hostFacts, task, reason, notify);
     for (const n of notify) host.notified.add(n);
     return done('unknown', { changed: false, unknown: true, msg: reason }, { msg: reason });
@@ -51,7 +51,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     if (unknownWhy) return unknown(unknownWhy);
     registerTaskSecrets(pc, task, base, where);
     try {
-      noLog = inh.no_log !== undefined && truthy(inh.no_log, base, where);
+      noLog = inh.no_log !== undefined && truthy(inh.no_log, base, whereOf(task, 'no_log'));
     } catch (err) {
       noLog = true;
       noLogError = err;
@@ -64,7 +64,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
     }
     let items: unknown;
     try {
-      items = expand(task.kw.loop, base, where);
+      items = expand(task.kw.loop, base, whereOf(task, loopKey(task)));
     } catch (err) {
       // As Ansible: an undefined variable in the loop is raised only after the conditional, so a task that `when`
       // skips (e.g. imported under a false condition) may loop over variables that only exist when it runs.
@@ -74,7 +74,9 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
       throw err;
     }
     if (!Array.isArray(items)) {
-      throw new TsrunError('SCHEMA', `"loop" must give a list, got ${typeof items}`, { location: task.loc, task: task.name, expected: 'loop: [a, b] or loop: "{{ a_list }}"' });
+      throw new TsrunError('SCHEMA', `Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(items)}`, {
+        location: whereOf(task, loopKey(task)).location, task: task.name, expected: 'loop: [a, b] or loop: "{{ a_list }}"',
+      });
     }
     const loopVar = task.kw.loop_control?.loop_var ?? 'item';
     const results: Record<string, unknown>[] = [];
@@ -84,7 +86,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
       const vars = extend(hostTaskVars(pc.pv, host, task.scope.roleUse, inh.vars, where), {
         [loopVar]: item, ansible_loop_var: loopVar, ...(task.kw.loop_control?.index_var ? { [task.kw.loop_control.index_var]: index } : {}),
       });
-      const label = String(task.kw.loop_control?.label !== undefined ? expand(task.kw.loop_control.label, vars, where) : typeof item === 'string' ? item : JSON.stringify(item));
+      const label = String(task.kw.loop_control?.label !== undefined ? expand(task.kw.loop_control.label, vars, whereOf(task, 'loop_control')) : typeof item === 'string' ? item : JSON.stringify(item));
       if (inh.when.length && !holds(inh.when, vars, where)) {
         results.push({ changed: false, skipped: true, [loopVar]: item });
         lines.push({ label, status: 'skipped' });
@@ -165,7 +167,7 @@ function finish(
   if (looped && out.result.failed && !noLog) out.msg = 'One or more items failed';
   const status = statusOf(out);
   if (status === 'changed' && task.kw.notify) {
-    for (const n of task.kw.notify) host.notified.add(String(expand(n, vars, where)));
+    for (const n of task.kw.notify) host.notified.add(String(expand(n, vars, whereOf(task, 'notify'))));
   }
   const ignored = status === 'failed' && ignores(inh, vars, where);
   const showDiff = !noLog && (inh.diff === undefined ? pc.opts.diff : truthy(inh.diff, vars, where));
@@ -182,26 +184,26 @@ function finish(
 async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited, vars: Record<string, unknown>, where: Where, noLog: boolean): Promise<Outcome> {
   const mod = registry.get(task.action);
   if (!mod) throw new TsrunError('SCHEMA', `unknown module "${task.action}"`, { location: task.loc, task: task.name });
-  const check = inh.check_mode === undefined ? pc.opts.check : truthy(inh.check_mode, vars, where);
-  const become: Become | undefined = inh.become !== undefined && truthy(inh.become, vars, where)
-    ? { enabled: true, user: inh.become_user !== undefined ? String(expand(inh.become_user, vars, where)) : undefined, password: (vars.ansible_become_password ?? vars.ansible_become_pass ?? pc.opts.connection.becomePassword) as string | undefined }
+  const check = inh.check_mode === undefined ? pc.opts.check : truthy(inh.check_mode, vars, whereOf(task, 'check_mode'));
+  const become: Become | undefined = inh.become !== undefined && truthy(inh.become, vars, whereOf(task, 'become'))
+    ? { enabled: true, user: inh.become_user !== undefined ? String(expand(inh.become_user, vars, whereOf(task, 'become_user'))) : undefined, password: (vars.ansible_become_password ?? vars.ansible_become_pass ?? pc.opts.connection.becomePassword) as string | undefined }
     : undefined;
-  const environment = inh.environment !== undefined ? stringMap(expand(inh.environment, vars, where)) : undefined;
-  const timeout = task.kw.timeout !== undefined ? Number(expand(task.kw.timeout, vars, where)) : undefined;
-  const raw = expand(task.args, vars, where) as Record<string, unknown>;
+  const environment = inh.environment !== undefined ? stringMap(expand(inh.environment, vars, whereOf(task, 'environment'))) : undefined;
+  const timeout = task.kw.timeout !== undefined ? Number(expand(task.kw.timeout, vars, whereOf(task, 'timeout'))) : undefined;
+  const raw = expand(task.args, vars, { task: task.name, location: task.argsLoc ?? task.loc }) as Record<string, unknown>;
   // before validation, so that even an error about these arguments shows them masked
   registerArgSecrets(secretsOf(pc), mod.anyArgs ? undefined : mod.args, dropOmitted(raw), noLog);
   secretsOf(pc).add(become?.password);
-  const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), {
-    module: mod.name, task: task.name, location: task.argsLoc ?? task.loc, locate: (key) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined),
-  });
+  const argsWhere = { module: mod.name, task: task.name, location: task.argsLoc ?? task.loc, locate: (key: string) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined) };
+  const args = mod.anyArgs ? dropOmitted(raw) : validateArgs(mod.args, dropOmitted(raw), argsWhere);
+  if (!mod.anyArgs) checkArgGroups(mod, args, argsWhere);
   // -vv: the arguments as the module gets them (secrets are masked by the output; a no_log task shows none)
   if (pc.opts.verbosity >= 2) {
     const shown = noLog ? 'hidden (no_log: true)' : JSON.stringify(args);
     pc.opts.reporter.event({ type: 'log', level: 2, host: host.name, text: `${mod.name} args: ${shown}${become ? `, become ${become.user ?? 'root'}` : ''}${check ? ', check mode' : ''}` });
   }
 
-  const delegate = task.kw.delegate_to !== undefined ? String(expand(task.kw.delegate_to, vars, where)) : undefined;
+  const delegate = task.kw.delegate_to !== undefined ? String(expand(task.kw.delegate_to, vars, whereOf(task, 'delegate_to'))) : undefined;
   const conn = mod.controllerOnly ? new LocalConnection('localhost')
     : delegate === 'localhost' || delegate === '127.0.0.1' ? new LocalConnection(delegate)
       : delegate ? pc.conns.get(delegate, pc.hosts.get(delegate)?.visibleVars() ?? { ansible_host: delegate })
@@ -218,20 +220,20 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
     render: (source, file) => (file ? renderText(source, file, vars, where) : String(expand(source, vars, where))),
     evaluate: (expr) => evaluate(expr, vars, where),
   };
-  const retries = task.kw.until !== undefined ? Number(expand(task.kw.retries ?? 3, vars, where)) : 0;
-  const delay = Number(expand(task.kw.delay ?? 5, vars, where));
+  const retries = task.kw.until !== undefined ? Number(expand(task.kw.retries ?? 3, vars, whereOf(task, 'retries'))) : 0;
+  const delay = Number(expand(task.kw.delay ?? 5, vars, whereOf(task, 'delay')));
   let out: Outcome;
   for (let attempt = 0; ; attempt++) {
     const r = await mod.run(ctx, args as never);
     if (r.data?.ansible_facts && typeof r.data.ansible_facts === 'object') Object.assign(host.hostFacts, r.data.ansible_facts);
     const result: Record<string, unknown> = { changed: r.changed, failed: r.failed ?? false, ...(r.skipped ? { skipped: true } : {}), ...(r.msg !== undefined ? { msg: r.msg } : {}), ...r.data };
     const local = extend(vars, task.kw.register ? { [task.kw.register]: result } : result);
-    if (task.kw.changed_when !== undefined) result.changed = holds([task.kw.changed_when].flat(), local, where);
-    if (task.kw.failed_when !== undefined) result.failed = holds(task.kw.failed_when, local, where);
+    if (task.kw.changed_when !== undefined) result.changed = holds(task.kw.changed_when, local, whereOf(task, 'changed_when'));
+    if (task.kw.failed_when !== undefined) result.failed = holds(task.kw.failed_when, local, whereOf(task, 'failed_when'));
     out = { result, msg: r.msg, diff: r.diff, debug: r.data?.debug_output };
     if (task.kw.until === undefined) break;
     result.attempts = attempt + 1;
-    if (holds(task.kw.until, local, where)) break;
+    if (holds(task.kw.until, local, whereOf(task, 'until'))) break;
     if (attempt >= retries) {
       // As Ansible: a condition never met fails the task, whatever the last attempt's own status was; after
       // 1 + retries runs, ansible-core 2.14 reports `attempts: retries`, and so do we
@@ -244,6 +246,11 @@ async function runOnce(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inher
   }
   if (mod.controllerOnly || delegate === 'localhost') await conn.close();
   return out;
+}
+
+/** The key the task's loop is written under (`loop`, or the older `with_items`/`with_list`). */
+function loopKey(task: TaskDef): string {
+  return ['loop', 'with_items', 'with_list'].find((k) => task.source && k in task.source) ?? 'loop';
 }
 
 function dropOmitted(args: Record<string, unknown>): Record<string, unknown> {

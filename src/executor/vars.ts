@@ -6,6 +6,8 @@ export interface PlayVars {
   play: Play;
   /** Play vars merged with its vars_files, in that order. */
   playVars: Record<string, unknown>;
+  /** Per host: the vars_files whose names use host variables (read after facts are gathered). */
+  hostPlayVars: Map<string, Record<string, unknown>>;
   /** Every role's defaults in the play, in load order (Ansible exposes them play-wide). */
   roleDefaults: Record<string, unknown>;
   extraVars: Record<string, unknown>;
@@ -28,6 +30,7 @@ export function taskVars(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefin
     ...host.inventoryVars,
     ...host.facts,
     ...pv.playVars,
+    ...pv.hostPlayVars.get(host.name),
     ...roleUse?.role.vars,
     ...scoped,
     ...host.hostFacts,

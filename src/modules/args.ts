@@ -20,12 +20,16 @@ export interface ArgsWhere {
   location?: SourceLocation;
   /** The location of one argument's key, when the arguments came from a YAML mapping. */
   locate?: (key: string) => SourceLocation | undefined;
+  /** Where an option is declared (a role's meta/argument_specs.yml), named in the message. */
+  declared?: (option: string) => SourceLocation | undefined;
 }
-type Where = ArgsWhere & { key?: string };
+type Where = ArgsWhere & { key?: string; option?: string };
 
 function fail(where: Where, message: string, expected?: string): never {
   const location = (where.key !== undefined && where.locate?.(where.key)) || where.location;
-  throw new TsrunError('SCHEMA', `${where.module}: ${message}`, { location, task: where.task, expected });
+  const decl = where.option !== undefined ? where.declared?.(where.option) : undefined;
+  const declared = decl ? ` (option "${where.option}" of ${decl.file}:${decl.line}:${decl.col})` : '';
+  throw new TsrunError('SCHEMA', `${where.module}: ${message}${declared}`, { location, task: where.task, expected });
 }
 
 /** Validates and normalises a module's arguments against its spec: aliases, defaults, types, choices. */
@@ -41,13 +45,26 @@ export function validateArgs(spec: ArgSpec, raw: Record<string, unknown>, where:
     if (!hit) fail({ ...where, key }, `unsupported argument "${key}"${didYouMean(key, byName.keys())}`, `one of: ${Object.keys(spec).join(', ')}`);
     const [name, def] = hit;
     if (value === null || value === undefined) continue;
-    out[name] = coerce(value, def.type, def, `${name}`, { ...where, key });
+    out[name] = coerce(value, def.type, def, `${name}`, { ...where, key, option: name });
   }
   for (const [name, def] of Object.entries(spec)) {
     if (out[name] === undefined && def.default !== undefined) out[name] = structuredClone(def.default);
-    if (out[name] === undefined && def.required) fail(where, `missing required argument "${name}"`, `${name} (${def.type}): ${def.description}`);
+    if (out[name] === undefined && def.required) fail({ ...where, option: name }, `missing required argument "${name}"`, `${name} (${def.type}): ${def.description}`);
   }
   return out;
+}
+
+/** Argument groups a module declares: none of `exclusive` given together, one of each `requiredOneOf` given. */
+export function checkArgGroups(
+  groups: { exclusive?: readonly (readonly string[])[]; requiredOneOf?: readonly (readonly string[])[] }, args: Record<string, unknown>, where: ArgsWhere,
+): void {
+  for (const group of groups.exclusive ?? []) {
+    const given = group.filter((k) => args[k] !== undefined);
+    if (given.length > 1) fail({ ...where, key: given[1] }, `arguments ${given.join(' and ')} are mutually exclusive`, `one of ${group.join(', ')}`);
+  }
+  for (const group of groups.requiredOneOf ?? []) {
+    if (!group.some((k) => args[k] !== undefined)) fail(where, `one of the following is required: ${group.join(', ')}`, `one of ${group.join(', ')}`);
+  }
 }
 
 function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where: Where): unknown {

@@ -1,7 +1,16 @@
-import type { Module } from './types';
+import { arg, argsSchema, optional } from './schema';
+import { defineModule } from './types';
+
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  that: arg.list('Conditions in `when` syntax; all must be true.'),
+  fail_msg: optional(arg.str('Message when a condition is false.', { aliases: ['msg'] })),
+  success_msg: optional(arg.str('Message when all conditions hold.')),
+  quiet: arg.bool('Print less on success.', { default: false }),
+});
 
 /** Fails the host when any condition is false, naming the first that failed. */
-export const assert: Module<{ that: unknown[]; fail_msg?: string; success_msg?: string; quiet: boolean }> = {
+export const assert = defineModule(Args, {
   name: 'assert',
   returns: {
     assertion: { type: 'str', returned: 'failed', description: 'The first condition that did not hold.', sample: 'x > 1' },
@@ -9,12 +18,6 @@ export const assert: Module<{ that: unknown[]; fail_msg?: string; success_msg?: 
   },
   summary: 'Check that conditions hold; fail with a message when one does not.',
   controllerOnly: true,
-  args: {
-    that: { type: 'list', required: true, description: 'Conditions in `when` syntax; all must be true.' },
-    fail_msg: { type: 'str', aliases: ['msg'], description: 'Message when a condition is false.' },
-    success_msg: { type: 'str', description: 'Message when all conditions hold.' },
-    quiet: { type: 'bool', default: false, description: 'Print less on success.' },
-  },
   examples: "- assert:\n    that: ['groups.nodes | length == 3', \"'lb' in groups\"]\n    fail_msg: need three nodes",
   async run(ctx, args) {
     for (const cond of args.that) {
@@ -25,4 +28,4 @@ export const assert: Module<{ that: unknown[]; fail_msg?: string; success_msg?: 
     }
     return { changed: false, msg: args.success_msg ?? (args.quiet ? undefined : 'All assertions passed') };
   },
-};
+});

@@ -1,22 +1,15 @@
 import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
-import { currentText, planEdit, readEditable, type EditArgs, type EditState } from './fs/edit';
+import { currentText, planEdit, readEditable, type EditState } from './fs/edit';
 import { bare, pyRegex, splitLines } from './fs/text';
 import { applyContent, checkValidate, contentReturns, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
 import { predictContent } from '../predict/files';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 import { checkOwners } from '../predict/accounts';
 
 /** Arguments of blockinfile, after validation. */
-export interface BlockArgs extends EditArgs {
-  block: string;
-  marker: string;
-  marker_begin: string;
-  marker_end: string;
-  state: 'present' | 'absent';
-  insertafter?: string;
-  insertbefore?: string;
-}
+export type BlockArgs = ArgsOf<typeof Args>;
 
 /** Where a new block goes: after/before the last line matching the anchor, at BOF, or at EOF (also when nothing matches). */
 function insertionPoint(lines: string[], args: BlockArgs): number {
@@ -62,6 +55,22 @@ export function planBlockinfile(s: EditState, args: BlockArgs): Plan<ContentChan
   return planEdit(s, block.length || text !== undefined ? after : undefined, args, msg);
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  path: arg.path('The file to edit.', { aliases: ['dest', 'destfile', 'name'] }),
+  block: arg.str('The text between the markers; empty removes the block.', { default: '', aliases: ['content'] }),
+  marker: arg.str('Marker line template; {mark} becomes marker_begin or marker_end.', { default: '# {mark} ANSIBLE MANAGED BLOCK' }),
+  marker_begin: arg.str('What {mark} becomes in the opening marker.', { default: 'BEGIN' }),
+  marker_end: arg.str('What {mark} becomes in the closing marker.', { default: 'END' }),
+  state: arg.choice(['present', 'absent'], 'Whether the block should be there.', { default: 'present' }),
+  insertafter: optional(arg.str('Regular expression or EOF: put a new block after the last matching line (EOF when none matches).')),
+  insertbefore: optional(arg.str('Regular expression or BOF: put a new block before the last matching line (EOF when none matches).')),
+  create: arg.bool('Create the file (and its directories) when it does not exist.', { default: false }),
+  backup: arg.bool('Keep the old file as path.YYYY-MM-DD@HH:MM:SS~ and return backup_file.', { default: false }),
+  validate: optional(arg.str('Command run on the edited temporary file before installing it; %s is its path.')),
+  ...attrSpec,
+});
+
 /** blockinfile: keeps a block of lines between marker lines in a file. */
 export const blockinfile = stateModule<BlockArgs, EditState, ContentChange>({
   name: 'blockinfile',
@@ -69,20 +78,7 @@ export const blockinfile = stateModule<BlockArgs, EditState, ContentChange>({
   summary: 'Insert, update or remove a block of lines between marker lines',
   description: 'insertafter/insertbefore are Python re syntax approximated by JavaScript RegExp.',
   examples: "- blockinfile: { path: /etc/hosts, block: '10.0.0.5 db', marker: '# {mark} db hosts' }",
-  args: {
-    path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'], description: 'The file to edit.' },
-    block: { type: 'str', default: '', aliases: ['content'], description: 'The text between the markers; empty removes the block.' },
-    marker: { type: 'str', default: '# {mark} ANSIBLE MANAGED BLOCK', description: 'Marker line template; {mark} becomes marker_begin or marker_end.' },
-    marker_begin: { type: 'str', default: 'BEGIN', description: 'What {mark} becomes in the opening marker.' },
-    marker_end: { type: 'str', default: 'END', description: 'What {mark} becomes in the closing marker.' },
-    state: { type: 'str', choices: ['present', 'absent'], default: 'present', description: 'Whether the block should be there.' },
-    insertafter: { type: 'str', description: 'Regular expression or EOF: put a new block after the last matching line (EOF when none matches).' },
-    insertbefore: { type: 'str', description: 'Regular expression or BOF: put a new block before the last matching line (EOF when none matches).' },
-    create: { type: 'bool', default: false, description: 'Create the file (and its directories) when it does not exist.' },
-    backup: { type: 'bool', default: false, description: 'Keep the old file as path.YYYY-MM-DD@HH:MM:SS~ and return backup_file.' },
-    validate: { type: 'str', description: 'Command run on the edited temporary file before installing it; %s is its path.' },
-    ...attrSpec,
-  },
+  schema: Args,
   async read(ctx, args) {
     checkValidate(args.validate);
     await checkOwners(ctx, args);
@@ -90,5 +86,5 @@ export const blockinfile = stateModule<BlockArgs, EditState, ContentChange>({
   },
   plan: planBlockinfile,
   predict: (model, _args, plan) => predictContent(model, plan),
-  apply: (ctx, _args, plan) => applyContent(ctx, plan.change!),
+  apply: async (ctx, _args, plan) => ({ data: await applyContent(ctx, plan.change!) }),
 });

@@ -1,15 +1,18 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commandReturns, commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
+import { commandReturns, commonArgs, invocation, runCommand } from './sys/run-command';
 import { splitWords } from './sys/words';
-import type { Module } from './types';
+import { defineModule } from './types';
+import { arg, argsSchema, optional } from './schema';
 
-interface CommandArgs extends CommandArgsBase {
-  argv?: string[];
-}
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  ...commonArgs,
+  argv: optional(arg.list('The command as a list of words; use instead of cmd.')),
+});
 
 /** Runs a program with arguments, without a shell: `|`, `>`, `;` and `$VAR` are passed literally. */
-export const command: Module<CommandArgs> = {
+export const command = defineModule(Args, {
   name: 'command',
   returns: commandReturns,
   summary: 'Execute a command on the host, without a shell',
@@ -17,10 +20,6 @@ export const command: Module<CommandArgs> = {
     'Runs a program with its arguments directly (no shell: pipes, redirections and variables are literal words). ' +
     'Give the command as free-form text (split like sh words) or as `argv`. With creates/removes the command ' +
     'is idempotent; without them it always reports changed, and in check mode it is skipped.',
-  args: {
-    ...commonArgs,
-    argv: { type: 'list', elements: 'str', description: 'The command as a list of words; use instead of cmd.' },
-  },
   freeForm: 'cmd',
   examples: '- command: /usr/bin/make install chdir=/src/app creates=/usr/local/bin/app\n- command:\n    argv: [echo, "a | b"]',
   async run(ctx, args) {
@@ -33,4 +32,4 @@ export const command: Module<CommandArgs> = {
     const script = `exec ${words.map((w, i) => (i === 0 && w.includes('=') ? `'${w.replace(/'/g, `'\\''`)}'` : quote(w))).join(' ')}`;
     return runCommand(ctx, invocation(args, script, words));
   },
-};
+});

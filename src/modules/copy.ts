@@ -3,18 +3,15 @@ import { basename, isAbsolute, posix } from 'node:path';
 import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
 import { probe, type FileState } from './fs/probe';
-import { applyContent, checkValidate, contentReturns, planContent, type ContentArgs, type ContentChange } from './fs/write';
+import { applyContent, checkValidate, contentReturns, planContent, type ContentChange } from './fs/write';
 import { predictContent } from '../predict/files';
-import { stateModule, type ArgSpec, type Module, type ModuleContext, type Plan } from './types';
+import type { TObject } from '@sinclair/typebox';
+import { stateModule, type Module, type ModuleContext, type Plan } from './types';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 import { checkOwners } from '../predict/accounts';
 
-/** Arguments of copy and template, after validation. */
-export interface CopyArgs extends ContentArgs {
-  src?: string;
-  content?: string;
-  dest: string;
-  force: boolean;
-}
+/** Arguments of copy (and of template, whose src is required and which has no content), after validation. */
+export type CopyArgs = ArgsOf<typeof CopySchema>;
 
 /** What copy and template read: the destination, the bytes to install, and who writes them. */
 export interface CopyState {
@@ -29,12 +26,13 @@ export interface CopyState {
 /** Larger destination files are compared by checksum only, and their diff shows checksums. */
 const DIFF_LIMIT = 1024 * 1024;
 
-const commonSpec: ArgSpec = {
-  dest: { type: 'path', required: true, description: 'Remote path to write; ending in / or an existing directory means dest/basename(src).' },
+/** The arguments copy and template share. */
+export const copyCommon = {
+  dest: arg.path('Remote path to write; ending in / or an existing directory means dest/basename(src).'),
   ...attrSpec,
-  backup: { type: 'bool', default: false, description: 'Keep the old file as dest.YYYY-MM-DD@HH:MM:SS~ and return backup_file.' },
-  validate: { type: 'str', description: 'Command run on the temporary file before installing it; %s is its path. On failure nothing is installed.' },
-  force: { type: 'bool', default: true, aliases: ['thirsty'], description: 'Replace a file whose content differs; with no, only create missing files.' },
+  backup: arg.bool('Keep the old file as dest.YYYY-MM-DD@HH:MM:SS~ and return backup_file.', { default: false }),
+  validate: optional(arg.str('Command run on the temporary file before installing it; %s is its path. On failure nothing is installed.')),
+  force: arg.bool('Replace a file whose content differs; with no, only create missing files.', { default: true, aliases: ['thirsty'] }),
 };
 
 function readSource(ctx: ModuleContext, kind: 'files' | 'templates', src: string): { path: string; bytes: Buffer } {
@@ -65,15 +63,14 @@ function missingParent(path: string): string {
 }
 
 /** Builds copy or template: they differ only in where src is found and whether it is rendered. */
-export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' | 'examples' | 'returns'>, kind: 'files' | 'templates', extra: ArgSpec): Module<CopyArgs> {
+export function copyLike(
+  meta: Pick<Module, 'name' | 'summary' | 'description' | 'examples' | 'returns' | 'exclusive' | 'requiredOneOf'>, kind: 'files' | 'templates', schema: TObject,
+): Module<CopyArgs> {
   return stateModule<CopyArgs, CopyState, ContentChange>({
     ...meta,
-    args: { ...extra, ...commonSpec },
+    schema,
     async read(ctx, args) {
       checkValidate(args.validate);
-      if ((args.src === undefined) === (args.content === undefined)) {
-        throw new TsrunError('SCHEMA', `${meta.name}: give exactly one of src or content`);
-      }
       let source: Buffer;
       let name = '';
       if (args.src !== undefined) {
@@ -94,12 +91,18 @@ export function copyLike(meta: Pick<Module, 'name' | 'summary' | 'description' |
     },
     plan: planCopy,
     predict: (model, _args, plan) => predictContent(model, plan),
-    apply: (ctx, _args, plan) => {
+    apply: async (ctx, _args, plan) => {
       if (plan.change?.parentMissing) throw new TsrunError('TASK', missingParent(plan.change.path));
-      return applyContent(ctx, plan.change!);
+      return { data: await applyContent(ctx, plan.change!) };
     },
   });
 }
+
+const CopySchema = argsSchema({
+  src: optional(arg.path("File on the controller: absolute, or found in the role's/playbook's files/.")),
+  content: optional(arg.str('The file content, given inline (instead of src).')),
+  ...copyCommon,
+});
 
 /** copy: writes a file from the controller (or inline content) to the host. */
 export const copy = copyLike(
@@ -109,10 +112,9 @@ export const copy = copyLike(
     summary: 'Copy a file (or inline content) to the host',
     description: 'Writes atomically; checksum is sha1 as in Ansible. Copying directories and remote_src are not supported.',
     examples: '- copy: { src: motd, dest: /etc/motd, mode: 0644 }\n- copy: { content: "hello\\n", dest: /tmp/hello, backup: yes }',
+    exclusive: [['src', 'content']],
+    requiredOneOf: [['src', 'content']],
   },
   'files',
-  {
-    src: { type: 'path', description: "File on the controller: absolute, or found in the role's/playbook's files/." },
-    content: { type: 'str', description: 'The file content, given inline (instead of src).' },
-  },
+  CopySchema,
 );

@@ -1,11 +1,19 @@
 import { TsrunError } from '../core/errors';
-import type { Module } from './types';
+import { arg, argsSchema, optional } from './schema';
+import { defineModule } from './types';
 
 /** What Ansible prints for `debug: var=` of a name that is not defined: the task is ok, not failed. */
 const NOT_DEFINED = 'VARIABLE IS NOT DEFINED!';
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  msg: optional(arg.raw('The message to print (rendered). Default "Hello world!".')),
+  var: optional(arg.str('A variable name or expression whose value is printed.')),
+  verbosity: arg.int('Print only at this -v level or above.', { default: 0 }),
+});
+
 /** Prints a message or a variable's value; never changes anything. */
-export const debug: Module<{ msg?: unknown; var?: string; verbosity: number }> = {
+export const debug = defineModule(Args, {
   name: 'debug',
   returns: {
     debug_output: { type: 'raw', returned: 'when printed', description: 'What was printed: msg, or {NAME: value} for var.', sample: 'hello' },
@@ -13,11 +21,6 @@ export const debug: Module<{ msg?: unknown; var?: string; verbosity: number }> =
   },
   summary: 'Print a message or the value of a variable or expression.',
   controllerOnly: true,
-  args: {
-    msg: { type: 'raw', description: 'The message to print (rendered). Default "Hello world!".' },
-    var: { type: 'str', description: 'A variable name or expression whose value is printed.' },
-    verbosity: { type: 'int', default: 0, description: 'Print only at this -v level or above.' },
-  },
   examples: '- debug: msg="proxy is {{ proxy }}"\n- debug: var=result.stdout_lines',
   async run(ctx, args) {
     // `verbosity: N` prints only at -v N and above; below, the task is skipped, as in Ansible
@@ -36,4 +39,4 @@ export const debug: Module<{ msg?: unknown; var?: string; verbosity: number }> =
     const msg = args.msg ?? 'Hello world!';
     return { changed: false, msg: typeof msg === 'string' ? msg : JSON.stringify(msg), data: { debug_output: msg } };
   },
-};
+});

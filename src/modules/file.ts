@@ -7,19 +7,13 @@ import { resolveMode } from './fs/mode';
 import { probe, type FileState, type TreeEntry } from './fs/probe';
 import { stateModule, type Plan } from './types';
 import { predictFile } from '../predict/files';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 import { checkOwners } from '../predict/accounts';
 
 type FileStateName = 'file' | 'directory' | 'absent' | 'touch' | 'link' | 'hard';
 
 /** Arguments of the file module, after validation. */
-export interface FileArgs extends AttrArgs {
-  path: string;
-  state?: FileStateName;
-  recurse: boolean;
-  src?: string;
-  force: boolean;
-  follow: boolean;
-}
+export type FileArgs = ArgsOf<typeof Args>;
 
 /** What file reads: the path, the link source when there is one, and the tree below a directory for recurse. */
 export interface FileModState {
@@ -121,6 +115,17 @@ function done(f: FileState, state: FileStateName, cmds: string[], lines: string[
   return { changed: cmds.length > 0, diff: lines.length ? [{ kind: 'lines', lines }] : [], msg, change: cmds, data };
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  path: arg.path('Path to manage.', { aliases: ['dest', 'name'] }),
+  state: optional(arg.choice(['file', 'directory', 'absent', 'touch', 'link', 'hard'], 'What path should be; by default what it is now (file when missing, directory with recurse).')),
+  ...attrSpec,
+  recurse: arg.bool('With state=directory, set mode/owner/group on everything below too.', { default: false }),
+  src: optional(arg.path('What a link points to (state=link/hard); relative to the directory of path for symbolic links.')),
+  force: arg.bool('Replace an existing file with a link, or link to a src that does not exist.', { default: false }),
+  follow: arg.bool('Act on what a symbolic link at path points to (for file/directory/touch).', { default: true }),
+});
+
 /** file: manages files, directories, links and their attributes. */
 export const file = stateModule<FileArgs, FileModState, string[]>({
   name: 'file',
@@ -134,15 +139,7 @@ export const file = stateModule<FileArgs, FileModState, string[]>({
   summary: 'Manage files, directories, symbolic and hard links, and their attributes',
   description: 'state=link/hard set owner and group on the link itself; a symbolic link has no mode of its own.',
   examples: '- file: { path: /srv/app, state: directory, owner: www-data, mode: 0755 }\n- file: { src: /srv/app/current, dest: /srv/www, state: link }',
-  args: {
-    path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'Path to manage.' },
-    state: { type: 'str', choices: ['file', 'directory', 'absent', 'touch', 'link', 'hard'], description: 'What path should be; by default what it is now (file when missing, directory with recurse).' },
-    ...attrSpec,
-    recurse: { type: 'bool', default: false, description: 'With state=directory, set mode/owner/group on everything below too.' },
-    src: { type: 'path', description: 'What a link points to (state=link/hard); relative to the directory of path for symbolic links.' },
-    force: { type: 'bool', default: false, description: 'Replace an existing file with a link, or link to a src that does not exist.' },
-    follow: { type: 'bool', default: true, description: 'Act on what a symbolic link at path points to (for file/directory/touch).' },
-  },
+  schema: Args,
   async read(ctx, args) {
     const state = args.state;
     const follow = args.follow && state !== 'link' && state !== 'hard' && state !== 'absent';

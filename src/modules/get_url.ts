@@ -1,24 +1,17 @@
 import { TsrunError } from '../core/errors';
 import { curlConfig } from './sys/curl';
 import { hostExec, keyValues, reason } from './sys/exec';
-import { parseDestState, planGetUrl, type DestState, type GetUrlPlanArgs } from './sys/get-url-plan';
+import { parseDestState, planGetUrl, type DestState, type GetUrlChange, type GetUrlPlanArgs } from './sys/get-url-plan';
 import { attrsScript, downloadScript, readScript } from './sys/get-url-script';
-import type { Module, ModuleContext, ModuleResult } from './types';
+import { stateModule, type ModuleContext, type ModuleResult } from './types';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
-interface GetUrlArgs {
-  url: string;
-  dest: string;
-  checksum?: string;
-  force: boolean;
-  mode?: string;
-  owner?: string;
-  group?: string;
-  timeout: number;
-  headers?: Record<string, unknown>;
-  validate_certs: boolean;
-  url_username?: string;
-  url_password?: string;
-  force_basic_auth: boolean;
+type GetUrlArgs = ArgsOf<typeof Args>;
+
+/** What get_url reads: the destination, or why it could not be inspected. */
+interface UrlState {
+  dest?: DestState;
+  error?: string;
 }
 
 const ALGOS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
@@ -67,8 +60,25 @@ async function download(ctx: ModuleContext, a: GetUrlArgs, s: DestState, algo: s
   return { changed: true, same: kv.get('same') === '1', msg: `OK (${data.size ?? 0} bytes)`, data: { ...data, stat: kv.get('stat') } };
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  url: arg.str('The URL to download.'),
+  dest: arg.path("Where to save it; a directory gets the URL's file name."),
+  checksum: optional(arg.str("Expected digest as 'ALGORITHM:HEX' (e.g. sha256:...); a mismatch fails and keeps nothing.")),
+  force: arg.bool('Download every time and replace dest when the content differs.', { default: false }),
+  mode: optional(arg.mode('Permissions of dest, e.g. 0644.')),
+  owner: optional(arg.str('Owner of dest.')),
+  group: optional(arg.str('Group of dest.')),
+  timeout: arg.int('Timeout of the request in seconds.', { default: 10 }),
+  headers: optional(arg.dict('Extra HTTP headers.')),
+  validate_certs: arg.bool('Verify TLS certificates.', { default: true }),
+  url_username: optional(arg.str('User name for HTTP authentication.', { aliases: ['username'] })),
+  url_password: optional(arg.str('Password for HTTP authentication.', { aliases: ['password'], noLog: true })),
+  force_basic_auth: arg.bool('Send Basic credentials with the first request.', { default: false }),
+});
+
 /** Downloads a file over HTTP(S) on the host (curl or wget), atomically and idempotently. */
-export const get_url: Module<GetUrlArgs> = {
+export const get_url = stateModule<GetUrlArgs, UrlState, GetUrlChange>({
   name: 'get_url',
   returns: {
     dest: { type: 'str', returned: 'always', description: 'The file downloaded to.', sample: '/opt/app.tar.gz' },
@@ -83,42 +93,32 @@ export const get_url: Module<GetUrlArgs> = {
     'Downloads on the host itself with curl (or wget), honouring proxy variables from the task environment. ' +
     'Skips the download when dest exists (unless force) or when its checksum matches. Downloads go to a temporary file ' +
     'beside dest, are verified against checksum, then renamed into place, so a failed or mismatching download leaves dest untouched.',
-  args: {
-    url: { type: 'str', required: true, description: 'The URL to download.' },
-    dest: { type: 'path', required: true, description: "Where to save it; a directory gets the URL's file name." },
-    checksum: { type: 'str', description: "Expected digest as 'ALGORITHM:HEX' (e.g. sha256:...); a mismatch fails and keeps nothing." },
-    force: { type: 'bool', default: false, description: 'Download every time and replace dest when the content differs.' },
-    mode: { type: 'mode', description: 'Permissions of dest, e.g. 0644.' },
-    owner: { type: 'str', description: 'Owner of dest.' },
-    group: { type: 'str', description: 'Group of dest.' },
-    timeout: { type: 'int', default: 10, description: 'Timeout of the request in seconds.' },
-    headers: { type: 'dict', description: 'Extra HTTP headers.' },
-    validate_certs: { type: 'bool', default: true, description: 'Verify TLS certificates.' },
-    url_username: { type: 'str', aliases: ['username'], description: 'User name for HTTP authentication.' },
-    url_password: { type: 'str', aliases: ['password'], noLog: true, description: 'Password for HTTP authentication.' },
-    force_basic_auth: { type: 'bool', default: false, description: 'Send Basic credentials with the first request.' },
-  },
   examples: '- get_url:\n    url: https://example.com/app.tar.gz\n    dest: /opt/app.tar.gz\n    checksum: sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae\n    mode: 0644',
-  async run(ctx, args) {
-    const checksum = parseChecksum(args.checksum);
-    const algo = checksum?.algo ?? 'sha1';
-    const fileName = urlFileName(args.url);
-    const r = await hostExec(ctx, readScript(args.dest, fileName, algo));
-    if (r.rc !== 0 || !r.stdout.includes('dest=')) return { changed: false, failed: true, msg: `get_url: could not inspect ${args.dest}: ${reason(r)}` };
-    const st = parseDestState(r.stdout);
-    const plan = planGetUrl(st, { url: args.url, force: args.force, checksum, mode: args.mode, owner: args.owner, group: args.group });
+  schema: Args,
+  async read(ctx, args) {
+    const algo = parseChecksum(args.checksum)?.algo ?? 'sha1';
+    const r = await hostExec(ctx, readScript(args.dest, urlFileName(args.url), algo));
+    if (r.rc !== 0 || !r.stdout.includes('dest=')) return { error: `get_url: could not inspect ${args.dest}: ${reason(r)}` };
+    return { dest: parseDestState(r.stdout) };
+  },
+  plan(state, args) {
+    if (!state.dest) return { changed: false, failed: true, diff: [], msg: state.error };
+    return planGetUrl(state.dest, { url: args.url, force: args.force, checksum: parseChecksum(args.checksum), mode: args.mode, owner: args.owner, group: args.group });
+  },
+  async apply(ctx, args, plan, state) {
+    const st = state.dest!;
     const base: ModuleResult = { changed: plan.changed, diff: plan.diff, msg: plan.msg, data: plan.data };
-    if (ctx.check || !plan.changed) return base;
     if (!plan.change!.download) {
       const attrs = await hostExec(ctx, attrsScript(st.dest, args));
-      return attrs.rc === 0 ? base : { ...base, changed: false, failed: true, msg: `Could not set mode/owner/group on ${st.dest}: ${reason(attrs)}` };
+      return { result: attrs.rc === 0 ? base : { ...base, changed: false, failed: true, msg: `Could not set mode/owner/group on ${st.dest}: ${reason(attrs)}` } };
     }
-    if (!st.fetcher) return { ...base, changed: false, failed: true, msg: `get_url: neither curl nor wget is installed on ${ctx.conn.host}` };
-    const res = await download(ctx, args, st, algo, checksum?.hex);
-    if (res.failed) return res;
+    if (!st.fetcher) return { result: { ...base, changed: false, failed: true, msg: `get_url: neither curl nor wget is installed on ${ctx.conn.host}` } };
+    const checksum = parseChecksum(args.checksum);
+    const res = await download(ctx, args, st, checksum?.algo ?? 'sha1', checksum?.hex);
+    if (res.failed) return { result: res };
     const attrsChanged = (res.data?.stat as string | undefined) !== [st.mode, st.owner, st.group].join(' ');
     const changed = !res.same || (st.exists && attrsChanged);
-    return { changed, diff: changed ? plan.diff : [], msg: changed ? res.msg : `file already up to date: ${st.dest}`, data: res.data };
+    return { result: { changed, diff: changed ? plan.diff : [], msg: changed ? res.msg : `file already up to date: ${st.dest}`, data: res.data } };
   },
-};
+});
 

@@ -2,7 +2,7 @@ import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
 import { sh } from './fs/exec';
 import { accountsReadScript, findGroup, parseAccounts, type GroupEntry } from './sys/accounts';
-import { planGroup, type GroupArgs } from './sys/group-plan';
+import { GroupSchema, planGroup, type GroupArgs } from './sys/group-plan';
 import { hostExec, reason } from './sys/exec';
 import { stateModule } from './types';
 import { overlayGroups, predictGroup } from '../predict/accounts';
@@ -22,12 +22,7 @@ export const group = stateModule<GroupArgs, GroupEntry[], string[]>({
     'Reads the group database in one round trip and runs only what the difference needs. In --check, later tasks ' +
     '(user, file and copy owners) see the group as this task would leave it.',
   examples: '- group: { name: deploy, gid: 1500 }\n- group: { name: app, system: yes }\n- group: { name: old, state: absent }',
-  args: {
-    name: { type: 'str', required: true, description: 'The group name.' },
-    state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'Whether the group exists.' },
-    gid: { type: 'int', description: 'The group id.' },
-    system: { type: 'bool', default: false, description: 'Create a system group (groupadd -r); only when the group is created.' },
-  },
+  schema: GroupSchema,
   returns: {
     name: { type: 'str', returned: 'always', description: 'The group name.', sample: 'deploy' },
     state: { type: 'str', returned: 'always', description: 'The state asked for.', sample: 'present' },
@@ -49,7 +44,7 @@ export const group = stateModule<GroupArgs, GroupEntry[], string[]>({
     if (args.state === 'present') {
       const now = parseAccounts((await hostExec(ctx, accountsReadScript(args.name))).stdout);
       const g = now && findGroup(now.groups, args.name);
-      return g ? { gid: g.gid } : undefined;
+      return g ? { data: { gid: g.gid } } : undefined;
     }
   },
 });

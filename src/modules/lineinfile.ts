@@ -1,23 +1,15 @@
 import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
-import { currentText, planEdit, readEditable, type EditArgs, type EditState } from './fs/edit';
+import { currentText, planEdit, readEditable, type EditState } from './fs/edit';
 import { bare, expandBackrefs, pyRegex, splitLines } from './fs/text';
 import { applyContent, checkValidate, contentReturns, type ContentChange } from './fs/write';
 import { stateModule, type Plan } from './types';
 import { predictContent } from '../predict/files';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 import { checkOwners } from '../predict/accounts';
 
 /** Arguments of lineinfile, after validation. */
-export interface LineArgs extends EditArgs {
-  line?: string;
-  regexp?: string;
-  search_string?: string;
-  state: 'present' | 'absent';
-  insertafter?: string;
-  insertbefore?: string;
-  backrefs: boolean;
-  firstmatch: boolean;
-}
+export type LineArgs = ArgsOf<typeof Args>;
 
 /** Where the line matched and where it would be inserted, found in one pass as Ansible does. */
 function locate(lines: string[], args: LineArgs): { at: number; match?: RegExpExecArray; insert: number } {
@@ -110,6 +102,23 @@ export function planLineinfile(s: EditState, args: LineArgs): Plan<ContentChange
   return planEdit(s, msg || text !== undefined ? lines.join('') : undefined, args, msg);
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  path: arg.path('The file to edit.', { aliases: ['dest', 'destfile', 'name'] }),
+  line: optional(arg.str('The line to insert or replace; with backrefs, may use \\1 and \\g<name>.', { aliases: ['value'] })),
+  regexp: optional(arg.str('Regular expression of the line to replace (the last match, or the first with firstmatch) or to remove.', { aliases: ['regex'] })),
+  search_string: optional(arg.str('Literal text of the line to replace or remove (instead of regexp).')),
+  state: arg.choice(['present', 'absent'], 'Whether the line should be there.', { default: 'present' }),
+  insertafter: optional(arg.str('Regular expression, or EOF/BOF: insert after the last matching line when regexp finds nothing.')),
+  insertbefore: optional(arg.str('Regular expression, or BOF: insert before the last matching line when regexp finds nothing.')),
+  create: arg.bool('Create the file (and its directories) when it does not exist.', { default: false }),
+  backrefs: arg.bool('Expand backreferences from regexp in line; when regexp does not match, change nothing.', { default: false }),
+  firstmatch: arg.bool('Use the first line matching regexp/insertafter/insertbefore instead of the last.', { default: false }),
+  backup: arg.bool('Keep the old file as path.YYYY-MM-DD@HH:MM:SS~ and return backup_file.', { default: false }),
+  validate: optional(arg.str('Command run on the edited temporary file before installing it; %s is its path.')),
+  ...attrSpec,
+});
+
 /** lineinfile: ensures one line is in a file (or replaced, or removed). */
 export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
   name: 'lineinfile',
@@ -117,21 +126,7 @@ export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
   summary: 'Ensure a particular line is in a file, or replace or remove it',
   description: "Regular expressions are Python re syntax approximated by JavaScript RegExp ((?P<name>) is translated); lines are matched without their line ending.",
   examples: "- lineinfile: { path: /etc/ssh/sshd_config, regexp: '^#?PermitRootLogin', line: 'PermitRootLogin no' }",
-  args: {
-    path: { type: 'path', required: true, aliases: ['dest', 'destfile', 'name'], description: 'The file to edit.' },
-    line: { type: 'str', aliases: ['value'], description: 'The line to insert or replace; with backrefs, may use \\1 and \\g<name>.' },
-    regexp: { type: 'str', aliases: ['regex'], description: 'Regular expression of the line to replace (the last match, or the first with firstmatch) or to remove.' },
-    search_string: { type: 'str', description: 'Literal text of the line to replace or remove (instead of regexp).' },
-    state: { type: 'str', choices: ['present', 'absent'], default: 'present', description: 'Whether the line should be there.' },
-    insertafter: { type: 'str', description: 'Regular expression, or EOF/BOF: insert after the last matching line when regexp finds nothing.' },
-    insertbefore: { type: 'str', description: 'Regular expression, or BOF: insert before the last matching line when regexp finds nothing.' },
-    create: { type: 'bool', default: false, description: 'Create the file (and its directories) when it does not exist.' },
-    backrefs: { type: 'bool', default: false, description: 'Expand backreferences from regexp in line; when regexp does not match, change nothing.' },
-    firstmatch: { type: 'bool', default: false, description: 'Use the first line matching regexp/insertafter/insertbefore instead of the last.' },
-    backup: { type: 'bool', default: false, description: 'Keep the old file as path.YYYY-MM-DD@HH:MM:SS~ and return backup_file.' },
-    validate: { type: 'str', description: 'Command run on the edited temporary file before installing it; %s is its path.' },
-    ...attrSpec,
-  },
+  schema: Args,
   async read(ctx, args) {
     checkArgs(args);
     checkValidate(args.validate);
@@ -140,5 +135,5 @@ export const lineinfile = stateModule<LineArgs, EditState, ContentChange>({
   },
   plan: planLineinfile,
   predict: (model, _args, plan) => predictContent(model, plan),
-  apply: (ctx, _args, plan) => applyContent(ctx, plan.change!),
+  apply: async (ctx, _args, plan) => ({ data: await applyContent(ctx, plan.change!) }),
 });

@@ -1,13 +1,8 @@
 import { apt } from './apt';
 import { validateArgs } from './args';
 import { hostExec } from './sys/exec';
-import type { Module, ModuleContext } from './types';
-
-interface PackageArgs {
-  name: string[];
-  state: string;
-  use: string;
-}
+import { defineModule, type Module, type ModuleContext } from './types';
+import { arg, argsSchema } from './schema';
 
 /** The package managers tsrun can drive, by the name Ansible's ansible_pkg_mgr fact uses. */
 const managers: Record<string, Module<never>> = { apt: apt as unknown as Module<never> };
@@ -21,17 +16,19 @@ async function detect(ctx: ModuleContext): Promise<string> {
   return found === 'apt-get' ? 'apt' : found;
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  name: arg.list('Package names.', { aliases: ['pkg', 'names'] }),
+  state: arg.choice(['present', 'absent', 'latest', 'installed', 'removed'], 'Whether the packages are installed, latest or removed.', { default: 'present' }),
+  use: arg.str('The package manager module to use (auto detects it).', { default: 'auto' }),
+});
+
 /** Installs or removes packages with the host's own package manager (apt on Debian-family hosts). */
-export const pkg: Module<PackageArgs> = {
+export const pkg = defineModule(Args, {
   name: 'package',
   returns: apt.returns,
   summary: "Manage packages with the host's package manager",
   description: 'A generic front end: hands name and state to the module for the host\'s package manager (ansible_pkg_mgr, detected when facts were not gathered). Only apt is supported so far.',
-  args: {
-    name: { type: 'list', elements: 'str', required: true, aliases: ['pkg', 'names'], description: 'Package names.' },
-    state: { type: 'str', default: 'present', choices: ['present', 'absent', 'latest', 'installed', 'removed'], description: 'Whether the packages are installed, latest or removed.' },
-    use: { type: 'str', default: 'auto', description: 'The package manager module to use (auto detects it).' },
-  },
   examples: '- package:\n    name: [git, curl]\n    state: present',
   async run(ctx, args) {
     const mgr = args.use === 'auto' ? await detect(ctx) : args.use;
@@ -42,4 +39,4 @@ export const pkg: Module<PackageArgs> = {
     const sub = validateArgs(target.args, { name: args.name, state: args.state }, { module: `package (${mgr})` });
     return (target as unknown as Module).run(ctx, sub);
   },
-};
+});

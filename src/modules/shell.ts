@@ -1,25 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commandReturns, commonArgs, invocation, runCommand, type CommandArgsBase } from './sys/run-command';
-import type { Module } from './types';
+import { commandReturns, commonArgs, invocation, runCommand } from './sys/run-command';
+import { defineModule } from './types';
+import { arg, argsSchema, optional } from './schema';
 
-interface ShellArgs extends CommandArgsBase {
-  executable?: string;
-}
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  ...commonArgs,
+  executable: optional(arg.path('The shell to run the command with, e.g. /bin/bash (default /bin/sh).')),
+});
 
 /** Runs a command line through a shell (/bin/sh unless `executable` says otherwise). */
-export const shell: Module<ShellArgs> = {
+export const shell = defineModule(Args, {
   name: 'shell',
   returns: commandReturns,
   summary: 'Execute a command line through a shell on the host',
   description:
     'Runs the text through `/bin/sh -c` (or `executable -c`), so pipes, redirections and variables work. ' +
     'With creates/removes the command is idempotent; without them it always reports changed, and in check mode it is skipped.',
-  args: {
-    ...commonArgs,
-    executable: { type: 'path', description: 'The shell to run the command with, e.g. /bin/bash (default /bin/sh).' },
-  },
   freeForm: 'cmd',
   examples: '- shell: ps aux | grep nginx > /tmp/ps.txt\n- shell:\n    cmd: set -o pipefail; curl -s x | tar xz\n    executable: /bin/bash',
   async run(ctx, args) {
@@ -29,4 +28,4 @@ export const shell: Module<ShellArgs> = {
     const end = `TSRUN_CMD_${randomBytes(8).toString('hex')}`;
     return runCommand(ctx, invocation(args, `exec ${quote(args.executable ?? '/bin/sh')} /dev/fd/3 3<<'${end}'\n${args.cmd}\n${end}`, args.cmd));
   },
-};
+});

@@ -1,12 +1,9 @@
 import { probe, type FileState } from './fs/probe';
 import { stateModule } from './types';
+import { arg, argsSchema, type ArgsOf } from './schema';
 
 /** Arguments of stat, after validation. */
-export interface StatArgs {
-  path: string;
-  follow: boolean;
-  get_checksum: boolean;
-}
+export type StatArgs = ArgsOf<typeof Args>;
 
 /** The `stat` dictionary Ansible registers, from a probed path. */
 export function statData(f: FileState): Record<string, unknown> {
@@ -22,6 +19,13 @@ export function statData(f: FileState): Record<string, unknown> {
   };
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  path: arg.path('The path to examine.', { aliases: ['dest', 'name'] }),
+  follow: arg.bool('Report on what a symbolic link points to instead of the link.', { default: false }),
+  get_checksum: arg.bool('Return the sha1 checksum of a regular file.', { default: true }),
+});
+
 /** stat: reports facts about a path; never changes anything. */
 export const stat = stateModule<StatArgs, FileState, never>({
   name: 'stat',
@@ -31,11 +35,7 @@ export const stat = stateModule<StatArgs, FileState, never>({
   summary: 'Retrieve file or file system status',
   description: 'Registers `stat` with exists, isdir, isreg, islnk, mode, uid, gid, pw_name, gr_name, size, mtime, checksum (sha1), lnk_source, lnk_target.',
   examples: '- stat: { path: /etc/nginx/nginx.conf }\n  register: conf\n- debug: { msg: "missing" }\n  when: not conf.stat.exists',
-  args: {
-    path: { type: 'path', required: true, aliases: ['dest', 'name'], description: 'The path to examine.' },
-    follow: { type: 'bool', default: false, description: 'Report on what a symbolic link points to instead of the link.' },
-    get_checksum: { type: 'bool', default: true, description: 'Return the sha1 checksum of a regular file.' },
-  },
+  schema: Args,
   async read(ctx, args) {
     return (await probe(ctx, [{ path: args.path, follow: args.follow, checksum: args.get_checksum }])).files[0];
   },

@@ -1,4 +1,5 @@
-import { copyLike } from './copy';
+import { copyCommon, copyLike } from './copy';
+import { arg, argsSchema } from './schema';
 import { contentReturns } from './fs/write';
 
 /** template: renders a Handlebars template on the controller and writes the result to the host. */
@@ -11,5 +12,5 @@ export const template = copyLike(
     examples: '- template: { src: nginx.conf.hbs, dest: /etc/nginx/nginx.conf, validate: "nginx -t -c %s" }',
   },
   'templates',
-  { src: { type: 'path', required: true, description: "Template on the controller: absolute, or found in templates/." } },
+  argsSchema({ src: arg.path('Template on the controller: absolute, or found in templates/.'), ...copyCommon }),
 );

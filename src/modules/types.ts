@@ -1,5 +1,7 @@
 import type { Become, Connection } from '../connection/types';
+import type { Static, TObject } from '@sinclair/typebox';
 import type { HostModel } from '../predict/model';
+import { specOf } from './schema';
 
 /** Argument types, as in Ansible's argument specs. `mode` accepts 0644 (YAML 1.1 octal) or '0644' or 'u+rwx'. */
 export type ArgType = 'str' | 'int' | 'float' | 'bool' | 'list' | 'dict' | 'path' | 'mode' | 'raw';
@@ -80,7 +82,14 @@ export interface Module<A = Record<string, unknown>> {
   summary: string;
   /** Longer documentation for `tsrun doc NAME`. */
   description?: string;
+  /** The one declaration of the arguments (see ./schema): their TypeScript type, checks and docs come from it. */
+  schema: TObject;
+  /** The arguments as the validator and `tsrun doc` read them, derived from `schema`. */
   args: ArgSpec;
+  /** Arguments that may not be given together (Ansible's mutually_exclusive). */
+  exclusive?: readonly (readonly string[])[];
+  /** Groups of which at least one argument must be given (Ansible's required_one_of). */
+  requiredOneOf?: readonly (readonly string[])[];
   /** What `register` holds besides `changed`, `failed`, `msg` and `diff`: documented by `tsrun doc`. */
   returns: ReturnSpec;
   /** Free-form `k=v` string form: the argument that takes the text that is not k=v (command's `cmd`). */
@@ -104,30 +113,64 @@ export interface Plan<C = unknown> {
   change?: C;
   /** Fields for `register`, known before applying. */
   data?: Record<string, unknown>;
+  /** What is asked cannot be done (a masked unit to start, a package no source offers): the task fails, in --check too. */
+  failed?: boolean;
+  /** Apply must run although no change is reported: work whose outcome only doing it tells (apt's cache update, a daemon-reload). */
+  pending?: boolean;
+}
+
+/** What apply tells besides the plan: `data` joins the plan's register fields; `result` replaces the plan's result. */
+export interface Applied {
+  data?: Record<string, unknown>;
+  /** The outcome only doing it could tell (a download that found the same bytes, a failed command, a re-read after a reload). */
+  result?: ModuleResult;
+}
+
+/** What a module file declares: everything but the argument specs, which are derived from its schema. */
+export type ModuleDef<A> = Omit<Module<A>, 'args'>;
+
+/** Builds a module from its declaration: the argument specs come from the schema, and `run` sees the schema's type. */
+export function defineModule<S extends TObject, A = Static<S>>(schema: S, def: Omit<ModuleDef<A>, 'schema'>): Module<A> {
+  return { ...def, schema, args: specOf(schema) };
 }
 
 /** The read state -> pure plan -> apply contract that idempotent modules follow. */
-export interface StateModuleDef<A, S, C> extends Omit<Module<A>, 'run'> {
+export interface StateModuleDef<A, S, C> extends Omit<ModuleDef<A>, 'run'> {
+  /** Reads what the plan needs; changes nothing on the host. */
   read(ctx: ModuleContext, args: A): Promise<S>;
   plan(state: S, args: A): Plan<C>;
-  apply(ctx: ModuleContext, args: A, plan: Plan<C>): Promise<Record<string, unknown> | void>;
+  /** Makes the planned change; never called in check mode (`runContract` decides). */
+  apply(ctx: ModuleContext, args: A, plan: Plan<C>, state: S): Promise<Applied | void>;
   /** In a --check run, records in the model what apply would have done, so later tasks predict against it. */
   predict?(model: HostModel, args: A, plan: Plan<C>, state: S): void;
 }
 
-/** Builds a Module from the read/plan/apply contract. Check mode stops after the plan. */
+/**
+ * Runs the contract: read, plan, then apply only what the plan says, and only outside check mode. The one place that
+ * decides what check mode does, so that no module tests `check` itself: check mode stops after the plan (recording
+ * its prediction in the model), a failed plan fails in both modes.
+ */
+export async function runContract<A, S, C>(def: Pick<StateModuleDef<A, S, C>, 'read' | 'plan' | 'apply' | 'predict'>, ctx: ModuleContext, args: A): Promise<ModuleResult> {
+  const state = await def.read(ctx, args);
+  const p = def.plan(state, args);
+  const base: ModuleResult = { changed: p.changed, diff: p.diff, msg: p.msg, data: p.data };
+  if (p.failed) return { ...base, changed: false, failed: true };
+  if (ctx.check) {
+    if (p.changed && ctx.model) def.predict?.(ctx.model, args, p, state);
+    return base;
+  }
+  if (!p.changed && !p.pending) return base;
+  const done = await def.apply(ctx, args, p, state);
+  if (done?.result) return done.result;
+  return done?.data ? { ...base, data: { ...p.data, ...done.data } } : base;
+}
+
+/** Builds a Module from the read/plan/apply contract. */
 export function stateModule<A, S, C>(def: StateModuleDef<A, S, C>): Module<A> {
   const { read, plan, apply, predict, ...meta } = def;
   return {
     ...meta,
-    async run(ctx, args) {
-      const state = await read(ctx, args);
-      const p = plan(state, args);
-      const base: ModuleResult = { changed: p.changed, diff: p.diff, msg: p.msg, data: p.data };
-      if (ctx.check && p.changed && ctx.model) predict?.(ctx.model, args, p, state);
-      if (!p.changed || ctx.check) return base;
-      const extra = await apply(ctx, args, p);
-      return { ...base, data: { ...p.data, ...(extra ?? {}) } };
-    },
+    args: specOf(meta.schema),
+    run: (ctx, args) => runContract({ read, plan, apply, predict }, ctx, args),
   };
 }

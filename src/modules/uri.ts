@@ -1,23 +1,10 @@
 import { TsrunError } from '../core/errors';
 import { curlConfig, parseHeaders } from './sys/curl';
 import { hostExec, reason } from './sys/exec';
-import type { Module } from './types';
+import { defineModule } from './types';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
-interface UriArgs {
-  url: string;
-  method: string;
-  body?: unknown;
-  body_format: 'raw' | 'json' | 'form-urlencoded';
-  headers?: Record<string, unknown>;
-  status_code: unknown;
-  return_content: boolean;
-  timeout: number;
-  validate_certs: boolean;
-  url_username?: string;
-  url_password?: string;
-  force_basic_auth: boolean;
-  follow_redirects: string;
-}
+type UriArgs = ArgsOf<typeof Args>;
 
 /** Runs curl with its config on stdin, then prints the exit code, status line, headers and body in marked sections. */
 const SCRIPT = [
@@ -67,8 +54,25 @@ export function parseUriOutput(out: string): { rc: number; status: number; redir
   };
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  url: arg.str('The URL to request.'),
+  method: arg.str('HTTP method (GET, POST, PUT, DELETE, PATCH, HEAD...).', { default: 'GET' }),
+  body: optional(arg.raw('Request body; a mapping or list with body_format json or form-urlencoded.')),
+  body_format: arg.choice(['raw', 'json', 'form-urlencoded'], 'How to encode body (json also sets Content-Type).', { default: 'raw' }),
+  headers: optional(arg.dict('Extra HTTP headers.')),
+  status_code: arg.raw('Status code(s) that mean success: one number or a list.', { default: [200] }),
+  return_content: arg.bool('Return the body as content (and json when it is JSON).', { default: false }),
+  timeout: arg.int('Timeout of the request in seconds.', { default: 30 }),
+  validate_certs: arg.bool('Verify TLS certificates.', { default: true }),
+  url_username: optional(arg.str('User name for HTTP authentication.', { aliases: ['user'] })),
+  url_password: optional(arg.str('Password for HTTP authentication.', { aliases: ['password'], noLog: true })),
+  force_basic_auth: arg.bool('Send Basic credentials with the first request.', { default: false }),
+  follow_redirects: arg.choice(['all', 'safe', 'none', 'urllib2', 'yes', 'no'], 'Follow redirects: all, safe (only GET/HEAD) or none.', { default: 'safe' }),
+});
+
 /** Sends an HTTP request from the host with curl and checks its status. */
-export const uri: Module<UriArgs> = {
+export const uri = defineModule(Args, {
   name: 'uri',
   returns: {
     status: { type: 'int', returned: 'always', description: 'The HTTP status (-1 when no answer came).', sample: 200 },
@@ -83,21 +87,6 @@ export const uri: Module<UriArgs> = {
   description:
     'Runs curl on the host (proxy variables come from the task environment). Fails when the status is not in status_code. ' +
     'Reports changed=false, as Ansible does. In check mode GET and HEAD requests are sent (they are read-only); other methods are skipped.',
-  args: {
-    url: { type: 'str', required: true, description: 'The URL to request.' },
-    method: { type: 'str', default: 'GET', description: 'HTTP method (GET, POST, PUT, DELETE, PATCH, HEAD...).' },
-    body: { type: 'raw', description: 'Request body; a mapping or list with body_format json or form-urlencoded.' },
-    body_format: { type: 'str', default: 'raw', choices: ['raw', 'json', 'form-urlencoded'], description: 'How to encode body (json also sets Content-Type).' },
-    headers: { type: 'dict', description: 'Extra HTTP headers.' },
-    status_code: { type: 'raw', default: [200], description: 'Status code(s) that mean success: one number or a list.' },
-    return_content: { type: 'bool', default: false, description: 'Return the body as content (and json when it is JSON).' },
-    timeout: { type: 'int', default: 30, description: 'Timeout of the request in seconds.' },
-    validate_certs: { type: 'bool', default: true, description: 'Verify TLS certificates.' },
-    url_username: { type: 'str', aliases: ['user'], description: 'User name for HTTP authentication.' },
-    url_password: { type: 'str', aliases: ['password'], noLog: true, description: 'Password for HTTP authentication.' },
-    force_basic_auth: { type: 'bool', default: false, description: 'Send Basic credentials with the first request.' },
-    follow_redirects: { type: 'str', default: 'safe', choices: ['all', 'safe', 'none', 'urllib2', 'yes', 'no'], description: 'Follow redirects: all, safe (only GET/HEAD) or none.' },
-  },
   examples: '- uri:\n    url: http://localhost:8080/health\n    return_content: yes\n  register: health',
   async run(ctx, args) {
     const codes = statusCodes(args.status_code);
@@ -138,4 +127,4 @@ export const uri: Module<UriArgs> = {
     }
     return { changed: false, msg: data.msg as string, data };
   },
-};
+});

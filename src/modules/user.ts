@@ -3,7 +3,7 @@ import { TsrunError } from '../core/errors';
 import { checkAccountName } from './group';
 import { sh } from './fs/exec';
 import { accountsReadScript, parseAccounts, supplementary, type AccountsState } from './sys/accounts';
-import { planUser, type UserArgs, type UserChange } from './sys/user-plan';
+import { planUser, UserSchema, type UserArgs, type UserChange } from './sys/user-plan';
 import { hostExec, reason } from './sys/exec';
 import { stateModule } from './types';
 import { overlayAccounts, predictUser } from '../predict/accounts';
@@ -23,23 +23,7 @@ export const user = stateModule<UserArgs, AccountsState, UserChange>({
     '- user: { name: deploy, uid: 1500, group: deploy, groups: [sudo, adm], shell: /bin/bash }\n' +
     '- user: { name: app, system: yes, create_home: no, shell: /usr/sbin/nologin }\n' +
     '- user: { name: olduser, state: absent, remove: yes }',
-  args: {
-    name: { type: 'str', required: true, aliases: ['user'], description: 'The user name.' },
-    state: { type: 'str', default: 'present', choices: ['present', 'absent'], description: 'Whether the account exists.' },
-    uid: { type: 'int', description: 'The user id.' },
-    group: { type: 'str', description: 'The primary group (name or gid); it must exist.' },
-    groups: { type: 'list', elements: 'str', description: 'Supplementary groups (a list or comma string); an empty value removes all of them unless append.' },
-    append: { type: 'bool', default: false, description: 'Add the groups to the current ones instead of setting exactly those.' },
-    shell: { type: 'str', description: 'The login shell.' },
-    home: { type: 'path', description: "The home directory (not moved when it changes: usermod -d)." },
-    create_home: { type: 'bool', default: true, aliases: ['createhome'], description: 'Create the home directory from /etc/skel when the user is created, or when it is missing.' },
-    system: { type: 'bool', default: false, description: 'Create a system account (useradd -r); only when the user is created.' },
-    password: { type: 'str', noLog: true, description: 'The password as a crypt(3) hash; set when it differs from the shadow entry (see update_password).' },
-    update_password: { type: 'str', default: 'always', choices: ['always', 'on_create'], description: 'always: set password when it differs; on_create: only for new users.' },
-    comment: { type: 'str', description: 'The GECOS field (full name).' },
-    remove: { type: 'bool', default: false, description: 'With state=absent, also remove the home directory and mail spool (userdel -r).' },
-    force: { type: 'bool', default: false, description: 'With state=absent, remove even when the user is logged in (userdel -f).' },
-  },
+  schema: UserSchema,
   returns: {
     name: { type: 'str', returned: 'always', description: 'The user name.', sample: 'deploy' },
     state: { type: 'str', returned: 'always', description: 'The state asked for.', sample: 'present' },
@@ -79,6 +63,6 @@ export const user = stateModule<UserArgs, AccountsState, UserChange>({
     if (args.state === 'absent' || !c.created) return;
     // the ids the host chose, for register
     const now = parseAccounts((await hostExec(ctx, accountsReadScript(args.name))).stdout);
-    return now?.user ? { uid: now.user.uid, group: now.user.gid, home: now.user.home, shell: now.user.shell } : undefined;
+    return now?.user ? { data: { uid: now.user.uid, group: now.user.gid, home: now.user.home, shell: now.user.shell } } : undefined;
   },
 });

@@ -1,20 +1,10 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
 import { hostExec, keyValues, reason } from './sys/exec';
-import type { Module } from './types';
+import { defineModule } from './types';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
-interface WaitForArgs {
-  host: string;
-  port?: number;
-  path?: string;
-  state: 'started' | 'stopped' | 'present' | 'absent';
-  timeout: number;
-  delay: number;
-  sleep: number;
-  connect_timeout: number;
-  search_regex?: string;
-  msg?: string;
-}
+type WaitForArgs = ArgsOf<typeof Args>;
 
 /** A sh condition that is true when the awaited thing is there (port open, file present, regex found). */
 function probe(a: WaitForArgs): string {
@@ -53,8 +43,22 @@ function what(a: WaitForArgs): string {
   return `file ${a.path}${a.state === 'absent' ? ' to be absent' : ''}`;
 }
 
+/** The arguments, declared once: their type, checks and documentation. */
+const Args = argsSchema({
+  host: arg.str('Host to test the port on, as seen from the managed host.', { default: '127.0.0.1' }),
+  port: optional(arg.int('TCP port to wait for.')),
+  path: optional(arg.path('File to wait for.')),
+  state: arg.choice(['started', 'stopped', 'present', 'absent'], 'started/present: wait until there; stopped/absent: until gone.', { default: 'started' }),
+  timeout: arg.int('Seconds to wait at most.', { default: 300 }),
+  delay: arg.int('Seconds to wait before the first check.', { default: 0 }),
+  sleep: arg.int('Seconds between checks.', { default: 1 }),
+  connect_timeout: arg.int('Seconds a port check may take.', { default: 5 }),
+  search_regex: optional(arg.str('Extended regular expression that must appear in path.')),
+  msg: optional(arg.str('Failure message instead of the default.')),
+});
+
 /** Waits on the host for a port to open or close, or a file to appear (with content) or disappear. */
-export const wait_for: Module<WaitForArgs> = {
+export const wait_for = defineModule(Args, {
   name: 'wait_for',
   returns: {
     elapsed: { type: 'int', returned: 'always', description: 'Seconds waited.', sample: 3 },
@@ -66,18 +70,6 @@ export const wait_for: Module<WaitForArgs> = {
   description:
     'Polls on the host in one bounded sh loop: a TCP port through bash /dev/tcp (or nc), a path with [ -e ] and grep -E for search_regex. ' +
     'Never changes anything, so it also runs in check mode.',
-  args: {
-    host: { type: 'str', default: '127.0.0.1', description: 'Host to test the port on, as seen from the managed host.' },
-    port: { type: 'int', description: 'TCP port to wait for.' },
-    path: { type: 'path', description: 'File to wait for.' },
-    state: { type: 'str', default: 'started', choices: ['started', 'stopped', 'present', 'absent'], description: 'started/present: wait until there; stopped/absent: until gone.' },
-    timeout: { type: 'int', default: 300, description: 'Seconds to wait at most.' },
-    delay: { type: 'int', default: 0, description: 'Seconds to wait before the first check.' },
-    sleep: { type: 'int', default: 1, description: 'Seconds between checks.' },
-    connect_timeout: { type: 'int', default: 5, description: 'Seconds a port check may take.' },
-    search_regex: { type: 'str', description: 'Extended regular expression that must appear in path.' },
-    msg: { type: 'str', description: 'Failure message instead of the default.' },
-  },
   examples: '- wait_for:\n    port: 8080\n    timeout: 30\n- wait_for:\n    path: /var/log/app.log\n    search_regex: "started in [0-9]+ ms"',
   async run(ctx, args) {
     if ((args.port === undefined) === (args.path === undefined)) {
@@ -96,4 +88,4 @@ export const wait_for: Module<WaitForArgs> = {
     if (r.rc === 1 && !r.timedOut) return { changed: false, failed: true, msg: args.msg ?? `Timeout when waiting for ${what(args)}`, data };
     return { changed: false, failed: true, msg: `wait_for ${what(args)}: ${reason(r)}`, data };
   },
-};
+});

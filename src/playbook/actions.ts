@@ -1,7 +1,7 @@
 import type { Module } from '../modules/types';
 
 /** A task action the executor handles itself (no module behind it), documented like a module. */
-export type ActionDoc = Pick<Module, 'name' | 'summary' | 'description' | 'args' | 'returns' | 'examples' | 'freeForm'>;
+export type ActionDoc = Pick<Module, 'name' | 'summary' | 'description' | 'args' | 'returns' | 'examples' | 'freeForm' | 'exclusive' | 'requiredOneOf'>;
 
 const fileArg = { type: 'path', required: true, description: 'The tasks file, relative to the file that names it (or the role\'s tasks/).' } as const;
 const roleArgs: ActionDoc['args'] = {

@@ -1,6 +1,6 @@
 import { TsrunError, type SourceLocation } from '../core/errors';
 import { parseExpression } from '../expr/index';
-import { validateArgs } from '../modules/args';
+import { checkArgGroups, validateArgs } from '../modules/args';
 import { registry } from '../modules/index';
 import type { ArgSpec } from '../modules/types';
 import { checkTemplate } from '../template/index';
@@ -48,6 +48,11 @@ export function checkKeywordTypes(map: Record<string, unknown>, task?: string): 
       throw bad(map, key, `"${key}" must be a mapping, got ${Array.isArray(v) ? 'a list' : JSON.stringify(v)}`, `${key}: {name: value}`, task);
     }
   }
+  const loop = map.loop;
+  if (loop !== undefined && loop !== null && !Array.isArray(loop) && !isTemplate(loop)) {
+    // as ansible-core: a literal that is not a list is refused (a string is not split into items)
+    throw bad(map, 'loop', `Invalid data passed to 'loop', it requires a list, got this instead: ${JSON.stringify(loop)}`, 'loop: [a, b] or loop: "{{ a_list }}"', task);
+  }
   const serial = map.serial;
   if (serial !== undefined) {
     const ok = (s: unknown) => (typeof s === 'number' && Number.isInteger(s) && s >= 0) || (typeof s === 'string' && (/^\s*\d+%?\s*$/.test(s) || isTemplate(s)));
@@ -80,12 +85,6 @@ export function checkTemplates(value: unknown, location: SourceLocation | undefi
   }
 }
 
-/** Arguments that may not be given together, per module (Ansible's mutually_exclusive). */
-const EXCLUSIVE: Record<string, string[][]> = {
-  copy: [['src', 'content']],
-  template: [['src', 'content']],
-};
-
 /**
  * A module's arguments as far as they are literal: types, choices, required and unknown arguments, conflicts.
  * An argument holding a template is only known to be present.
@@ -104,15 +103,8 @@ export function checkModuleArgs(task: TaskDef): void {
     module: mod.name, task: task.name, location: task.argsLoc ?? task.loc,
     locate: (key: string) => (task.argsSource ? keyLocation(task.argsSource, key) : undefined),
   };
-  validateArgs(spec, task.args, where);
-  for (const group of EXCLUSIVE[mod.name] ?? []) {
-    const given = group.filter((k) => task.args[k] !== undefined);
-    if (given.length > 1) {
-      throw new TsrunError('SCHEMA', `${mod.name}: arguments ${given.join(' and ')} are mutually exclusive`, {
-        location: where.locate(given[1]) ?? where.location, task: task.name, expected: `one of ${group.join(', ')}`,
-      });
-    }
-  }
+  // conflicts and required groups as declared by the module, on the canonical names (aliases resolved)
+  checkArgGroups(mod, validateArgs(spec, task.args, where), where);
 }
 
 function containsTemplate(v: unknown): boolean {

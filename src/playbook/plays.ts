@@ -1,12 +1,13 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { TsrunError, type SourceLocation } from '../core/errors';
 import { didYouMean } from '../modules/args';
-import { itemLocation, keyLocation, loadYaml, locationOf, valueLocation } from '../yaml/load';
+import { itemLocation, keyLocation, loadYaml, locateItems, locateLike, locationOf, valueLocation } from '../yaml/load';
 import { checkKeywordTypes, checkNotify, checkTemplates } from './checks';
 import { roleHandlers, roleRef, RoleLoader, roleSearchPath } from './roles';
 import { keywordsAt } from './keywords';
 import { parseTasks } from './tasks';
 import type { Play, TaskDef, TaskKeywords } from './types';
+import { checkLiteralVarsFiles, varsFileEntries } from './vars-files';
 
 /** Play keywords: declared once, with their documentation, in keywords.ts. */
 const PLAY_KEYS = keywordsAt('Play');
@@ -58,9 +59,12 @@ export function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceL
   checkKeywordTypes(map, typeof map.name === 'string' ? map.name : undefined);
   for (const key of ['vars', 'hosts', 'vars_files', 'environment']) checkTemplates(map[key], valueLocation(map, key), undefined, key);
   const hosts = Array.isArray(map.hosts) ? map.hosts.join(':') : map.hosts;
+  const varsFiles = varsFileEntries(map, loc);
+  checkLiteralVarsFiles(varsFiles, dir);
   const roles = new RoleLoader(roleSearchPath(dir));
   const scope = { dir };
   const vars = { ...((map.vars as Record<string, unknown>) ?? {}) };
+  locateLike(vars, [map.vars]);
   if (typeof map.connection === 'string') vars.ansible_connection = map.connection;
   if (typeof map.remote_user === 'string') vars.ansible_user = map.remote_user;
 
@@ -82,7 +86,7 @@ export function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceL
     name: typeof map.name === 'string' ? map.name : hosts,
     hosts,
     vars,
-    varsFiles: [map.vars_files ?? []].flat(),
+    varsFiles,
     gatherFacts: map.gather_facts === undefined ? true : map.gather_facts !== false,
     serial: map.serial,
     maxFailPercentage: typeof map.max_fail_percentage === 'number' ? map.max_fail_percentage : undefined,
@@ -93,6 +97,7 @@ export function loadPlay(map: Record<string, unknown>, dir: string, loc: SourceL
     handlers,
     roles: roles.uses,
     loc,
+    source: map,
     dir,
   };
 }
@@ -110,9 +115,11 @@ function shardGroups(map: Record<string, unknown>, loc: SourceLocation): string[
 
 function keywordsOf(map: Record<string, unknown>): TaskKeywords {
   const list = (v: unknown) => (v === undefined || v === null ? undefined : [v].flat());
+  const when = Array.isArray(map.when) ? map.when : list(map.when);
+  if (when && !Array.isArray(map.when)) locateItems(when, [valueLocation(map, 'when')]);
   return {
     tags: list(map.tags)?.map(String),
-    when: list(map.when),
+    when,
     become: map.become,
     become_user: map.become_user,
     environment: map.environment,

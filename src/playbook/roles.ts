@@ -4,7 +4,7 @@ import { TsrunError, type SourceLocation } from '../core/errors';
 import { PACKAGE_ROOT } from '../core/paths';
 import { didYouMean } from '../modules/args';
 import type { ArgDef, ArgSpec, ArgType } from '../modules/types';
-import { keyLocation, loadYaml, locationOf } from '../yaml/load';
+import { keyLocation, loadYaml, locateLike, locationOf } from '../yaml/load';
 import { loadTaskFile, parseTasks } from './tasks';
 import type { Role, RoleUse, TaskDef } from './types';
 
@@ -30,7 +30,7 @@ export class RoleLoader {
   /** Finds and loads a role by name (or path) and records its use with parameters. */
   use(name: string, params: Record<string, unknown>, fromDir: string, loc: SourceLocation): RoleUse {
     const role = this.load(name, fromDir, loc);
-    const use: RoleUse = { role, params };
+    const use: RoleUse = { role, params, loc };
     this.uses.push(use);
     return use;
   }
@@ -115,8 +115,9 @@ export function roleRef(ref: unknown, loc: SourceLocation): { name: string; para
   if (typeof roleName !== 'string') throw new TsrunError('SCHEMA', 'a role entry needs "role: NAME"', { location: locationOf(ref) ?? loc });
   // as Ansible: the play keywords a role entry may carry are keywords; any other key is a role parameter
   const keywords = Object.fromEntries(ROLE_KEYWORDS.filter((k) => k in rest).map((k) => [k, rest[k]]));
-  const params = Object.fromEntries(Object.entries(rest).filter(([k]) => !ROLE_KEYWORDS.includes(k)));
-  return { name: roleName, params: { ...params, ...((vars as object) ?? {}) }, keywords };
+  const params = { ...Object.fromEntries(Object.entries(rest).filter(([k]) => !ROLE_KEYWORDS.includes(k))), ...((vars as object) ?? {}) };
+  locateLike(params, [vars, ref]);
+  return { name: roleName, params, keywords };
 }
 
 function mapping(file: string): Record<string, unknown> {
@@ -127,12 +128,14 @@ function mapping(file: string): Record<string, unknown> {
 
 const TYPES: Record<string, ArgType> = { str: 'str', int: 'int', float: 'float', bool: 'bool', list: 'list', dict: 'dict', path: 'path', raw: 'raw' };
 
-function argumentSpec(file: string): Pick<Role, 'argSpec' | 'argSpecLocation'> {
+function argumentSpec(file: string): Pick<Role, 'argSpec' | 'argSpecLocations'> {
   if (!existsSync(file)) return {};
   const data = loadYaml(file) as { argument_specs?: { main?: { options?: Record<string, Record<string, unknown>> } } };
   const options = data?.argument_specs?.main?.options ?? {};
   const spec: ArgSpec = {};
+  const locations: Record<string, SourceLocation> = {};
   for (const [name, o] of Object.entries(options)) {
+    locations[name] = keyLocation(options, name) ?? { file, line: 1, col: 1 };
     const type = TYPES[String(o.type ?? 'str')];
     if (!type) {
       throw new TsrunError('SCHEMA', `argument spec "${name}" has unknown type "${String(o.type)}"${didYouMean(String(o.type), Object.keys(TYPES))}`, { location: keyLocation(o, 'type') });
@@ -141,5 +144,5 @@ function argumentSpec(file: string): Pick<Role, 'argSpec' | 'argSpecLocation'> {
     if (o.elements) def.elements = TYPES[String(o.elements)];
     spec[name] = def;
   }
-  return { argSpec: spec, argSpecLocation: { file, line: 1, col: 1 } };
+  return { argSpec: spec, argSpecLocations: locations };
 }

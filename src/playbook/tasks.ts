@@ -4,7 +4,7 @@ import { didYouMean } from '../modules/args';
 import { registry } from '../modules/index';
 import { specialActionNames } from './actions';
 import { keywordsAt } from './keywords';
-import { keyLocation, loadYaml, locationOf, valueLocation } from '../yaml/load';
+import { keyLocation, loadYaml, locateItems, locateLike, locateValues, locationOf, valueLocation } from '../yaml/load';
 import { checkConditions, checkKeywordTypes, checkModuleArgs, checkTemplates } from './checks';
 import { parseKv } from './kv';
 import type { RoleLoader } from './roles';
@@ -74,13 +74,16 @@ function parseTask(raw: unknown, scope: TaskScope, roles: RoleLoader, parentLoc:
     throw new TsrunError('SCHEMA', `task has more than one module: ${candidates.join(', ')}`, { location: keyLocation(map, candidates[1]), task: named, expected: 'exactly one module per task' });
   }
   const [key, action] = known[0];
-  const args = moduleArgs(action, map[key], map.args, keyLocation(map, key) ?? loc, named);
+  const offsets = new Map<string, number>();
+  const args = moduleArgs(action, map[key], map.args, keyLocation(map, key) ?? loc, named, offsets);
+  if (typeof map[key] === 'object' || map.args) locateLike(args, [map[key], map.args]);
+  else locateValues(args, valueLocation(map, key), String(map[key] ?? ''), offsets);
   const name = named ?? (action === 'meta' ? `meta: ${String(args.free_form ?? '')}` : action);
   if (action === 'import_tasks') return importTasks(args, kw, scope, roles, loc, name);
   if (action === 'import_role') return importRole(args, kw, scope, roles, loc, name);
   const kind = action === 'include_tasks' || action === 'include_role' ? action : 'task';
   const source = map[key] && typeof map[key] === 'object' ? (map[key] as object) : undefined;
-  const task: TaskDef = { kind, name, action, args, kw, loc, argsLoc: keyLocation(map, key), argsSource: source, scope };
+  const task: TaskDef = { kind, name, action, args, kw, loc, argsLoc: keyLocation(map, key), argsSource: source, source: map, scope };
   checkModuleArgs(task);
   return task;
 }
@@ -97,13 +100,13 @@ function unknownKey(key: string, map: Record<string, unknown>, task?: string): T
   });
 }
 
-function moduleArgs(action: string, value: unknown, extra: unknown, loc: SourceLocation, task?: string): Record<string, unknown> {
+function moduleArgs(action: string, value: unknown, extra: unknown, loc: SourceLocation, task?: string, offsets?: Map<string, number>): Record<string, unknown> {
   let args: Record<string, unknown>;
   if (typeof value === 'string' || typeof value === 'number') {
     const mod = registry.get(action);
     const freeForm = mod?.freeForm ?? (INCLUDES.has(action) ? 'file' : action === 'meta' ? 'free_form' : undefined);
     const known = new Set(Object.keys(mod?.args ?? {}));
-    args = parseKv(String(value), freeForm, known);
+    args = parseKv(String(value), freeForm, known, offsets);
     if (action.endsWith('_role') && args.file !== undefined) args = { ...args, name: args.file, file: undefined };
   } else if (value === null || value === undefined) {
     args = {};
@@ -118,6 +121,8 @@ function moduleArgs(action: string, value: unknown, extra: unknown, loc: SourceL
 
 function keywords(map: Record<string, unknown>): TaskKeywords {
   const list = (v: unknown): unknown[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+  const when = list(map.when);
+  if (when && !Array.isArray(map.when)) locateItems(when, [valueLocation(map, 'when')]);
   const strings = (k: string): string[] | undefined => {
     const v = list(map[k]);
     if (v === undefined) return undefined;
@@ -125,7 +130,7 @@ function keywords(map: Record<string, unknown>): TaskKeywords {
     return flat.filter(Boolean);
   };
   return {
-    when: list(map.when),
+    when,
     loop: map.loop ?? map.with_items ?? map.with_list,
     loop_control: map.loop_control as TaskKeywords['loop_control'],
     register: map.register as string | undefined,

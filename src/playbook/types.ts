@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../core/errors';
 import type { ArgSpec } from '../modules/types';
+import type { VarsFileEntry } from './vars-files';
 
 /** Keywords a task (or block, or handler) may carry besides its module; values are raw, rendered at run time. */
 export interface TaskKeywords {
@@ -38,13 +39,16 @@ export interface Role {
   handlers: TaskDef[];
   /** From meta/argument_specs.yml (entry point `main`), as module-style argument specs. */
   argSpec?: ArgSpec;
-  argSpecLocation?: SourceLocation;
+  /** Where each option of meta/argument_specs.yml is declared. */
+  argSpecLocations?: Record<string, SourceLocation>;
 }
 
 /** A role as used at one place: with its parameters. */
 export interface RoleUse {
   role: Role;
   params: Record<string, unknown>;
+  /** Where the role is used (its entry under `roles:`, or the import/include), for errors about its arguments. */
+  loc?: SourceLocation;
   /** The keywords of the role's entry in the play (become, environment, when...): its handlers run under them too. */
   keywords?: TaskKeywords;
 }
@@ -74,6 +78,8 @@ export interface TaskDef {
   argsLoc?: SourceLocation;
   /** The arguments' mapping as loaded from YAML, to locate each argument's key. */
   argsSource?: object;
+  /** The task's mapping as loaded from YAML, to locate each keyword's value. */
+  source?: Record<string, unknown>;
   scope: TaskScope;
 }
 
@@ -82,7 +88,7 @@ export interface Play {
   name: string;
   hosts: string;
   vars: Record<string, unknown>;
-  varsFiles: unknown[];
+  varsFiles: VarsFileEntry[];
   gatherFacts: boolean;
   serial?: unknown;
   maxFailPercentage?: number;
@@ -96,5 +102,7 @@ export interface Play {
   handlers: TaskDef[];
   roles: RoleUse[];
   loc: SourceLocation;
+  /** The play's mapping as loaded from YAML, to locate each keyword's value. */
+  source?: Record<string, unknown>;
   dir: string;
 }

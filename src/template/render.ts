@@ -8,6 +8,7 @@ import { parseJinja } from '../expr/parser';
 import { type CaptureBox, JX, TemplateFault, handlebars, handlebarsLib, lenientHelpers } from './engine';
 import { JinjaFault, parseTemplate, printed, renderStmts } from './jinja';
 import { TemplateSyntaxError, captureWhole, rewriteProgram } from './rewrite';
+import { exactItemLocation, exactValueLocation } from '../yaml/load';
 import { type Segment, contentOffset, positionOf, segment } from './segments';
 
 /** Where a template came from, for error messages: the task, the location of the string, what it is. */
@@ -43,19 +44,27 @@ const cache = new Map<string, Compiled>();
 
 type Pos = { line: number; column: number };
 
+/** Errors already located by a nested render (a variable's own template): an outer render keeps their place. */
+const settled = new WeakSet<TsrunError>();
+
 function located(err: TsrunError, pos: Pos | undefined, where: RenderWhere): TsrunError {
+  if (settled.has(err)) return err;
   let location: SourceLocation | undefined;
   let suffix = '';
   if (pos && where.location) {
     const base = where.location;
-    location = { file: base.file, line: base.line + pos.line - 1, col: pos.line === 1 ? base.col + pos.column : pos.column + 1 };
+    // a block scalar's later lines are indented as its first line is
+    const indent = base.indent ?? 0;
+    location = { file: base.file, line: base.line + pos.line - 1, col: pos.line === 1 ? base.col + pos.column : indent + pos.column + 1 };
   } else if (pos) {
     suffix = ` (template line ${pos.line}, column ${pos.column + 1})`;
   } else {
     location = where.location;
   }
   const message = `${where.what ? `${where.what}: ` : ''}${err.message}${suffix}`;
-  return new TsrunError(err.code, message, { location, task: where.task ?? err.task, expected: err.expected, cause: err });
+  const out = new TsrunError(err.code, message, { location, task: where.task ?? err.task, expected: err.expected, cause: err });
+  if (location) settled.add(out);
+  return out;
 }
 
 /** Handlebars parse errors: the jison parser leaves its last token's position on the shared lexer. */
@@ -230,13 +239,16 @@ export function renderString(source: string, vars: Record<string, unknown>, wher
   return run(source, vars, where, false) as string;
 }
 
-/** Renders every string inside lists and mappings (keys too, as text); returns a new value. */
+/**
+ * Renders every string inside lists and mappings (keys too, as text); returns a new value. Values that came from
+ * YAML are located at their own line and column, so an error points at the value that uses the variable.
+ */
 export function renderDeep(value: unknown, vars: Record<string, unknown>, where: RenderWhere = {}): unknown {
   if (typeof value === 'string') return render(value, vars, where);
-  if (Array.isArray(value)) return value.map((item) => renderDeep(item, vars, where));
+  if (Array.isArray(value)) return value.map((item, i) => renderDeep(item, vars, { ...where, location: exactItemLocation(value, i) ?? where.location }));
   if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [renderString(k, vars, where), renderDeep(v, vars, where)]),
+      Object.entries(value).map(([k, v]) => [renderString(k, vars, where), renderDeep(v, vars, { ...where, location: exactValueLocation(value, k) ?? where.location })]),
     );
   }
   return value;

@@ -32,6 +32,55 @@ export function itemLocation(list: unknown, index: number): SourceLocation | und
   return itemLocations.get(list)?.[index] ?? nodeLocations.get(list);
 }
 
+/** Whether `map` was loaded from YAML with a value at `key` (no fallback to the key or the mapping). */
+export function exactValueLocation(map: unknown, key: string): SourceLocation | undefined {
+  return map && typeof map === 'object' ? valueLocations.get(map)?.get(key) : undefined;
+}
+
+/** Where the item at `index` of a list loaded from YAML stands (no fallback to the list). */
+export function exactItemLocation(list: unknown, index: number): SourceLocation | undefined {
+  return Array.isArray(list) ? itemLocations.get(list)?.[index] : undefined;
+}
+
+/** Gives a mapping built from loaded ones (a copy, a merge) the locations of its keys and values; the first source with a key wins. */
+export function locateLike(target: object, sources: unknown[]): void {
+  const keys = new Map<string, SourceLocation>();
+  const values = new Map<string, SourceLocation>();
+  for (const key of Object.keys(target)) {
+    const from = sources.find((s) => s && typeof s === 'object' && Object.hasOwn(s, key)) as object | undefined;
+    const k = from && keyLocations.get(from)?.get(key);
+    const v = from && valueLocations.get(from)?.get(key);
+    if (k) keys.set(key, k);
+    if (v) values.set(key, v);
+  }
+  const node = sources.map(locationOf).find(Boolean);
+  if (node) nodeLocations.set(target, node);
+  keyLocations.set(target, keys);
+  valueLocations.set(target, values);
+}
+
+/**
+ * Locates the values of a mapping parsed from one scalar (k=v arguments): each at its offset in the text when
+ * known, else at the text's start.
+ */
+export function locateValues(target: object, at: SourceLocation | undefined, text = '', offsets = new Map<string, number>()): void {
+  if (!at) return;
+  const within = (offset: number): SourceLocation => {
+    const before = text.slice(0, offset).split('\n');
+    const line = at.line + before.length - 1;
+    return before.length === 1 ? { ...at, col: at.col + offset } : { file: at.file, line, col: (at.indent ?? 0) + before[before.length - 1].length + 1 };
+  };
+  nodeLocations.set(target, at);
+  valueLocations.set(target, new Map(Object.keys(target).map((k) => [k, offsets.has(k) ? within(offsets.get(k)!) : at])));
+}
+
+/** Records where the items of a list built at load time (a `when` made a list, lists joined) stand. */
+export function locateItems(list: unknown[], at: (SourceLocation | undefined)[]): void {
+  const known = at.filter((l): l is SourceLocation => !!l);
+  if (known.length === 0) return;
+  itemLocations.set(list, at.map((l) => l ?? known[0]));
+}
+
 /** Parses YAML text with 1.1 semantics (0644 octal, yes/no booleans), remembering every node's location. */
 export function parseYaml(text: string, file: string): unknown {
   const lines = new LineCounter();
@@ -43,7 +92,14 @@ export function parseYaml(text: string, file: string): unknown {
     throw new TsrunError('PARSE', `malformed YAML: ${message}`, { location: { file, line: pos.line, col: pos.col } });
   }
   const at = (node: YamlNode | null | undefined): SourceLocation => {
-    const pos = lines.linePos(node?.range?.[0] ?? 0);
+    const offset = node?.range?.[0] ?? 0;
+    // a block scalar's text starts on the line after its `|` or `>`, at its indentation
+    if (isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED')) {
+      const next = text.indexOf('\n', offset);
+      const indent = next >= 0 ? (/^ */.exec(text.slice(next + 1))?.[0].length ?? 0) : 0;
+      if (next >= 0) return { file, line: lines.linePos(next + 1).line, col: indent + 1, indent };
+    }
+    const pos = lines.linePos(offset);
     return { file, line: pos.line, col: pos.col };
   };
   return convert(doc, doc.contents, at);
@@ -60,6 +116,13 @@ export function loadYaml(file: string, from?: SourceLocation): unknown {
   return parseYaml(text, file);
 }
 
+/** Where a node's text starts: inside the quotes of a quoted scalar, where a template's columns count from. */
+function inside(node: YamlNode, at: (n: YamlNode) => SourceLocation): SourceLocation {
+  const v = at(node);
+  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+  return quoted ? { ...v, col: v.col + 1 } : v;
+}
+
 function convert(doc: Document, node: unknown, at: (n: YamlNode) => SourceLocation): unknown {
   if (node instanceof Alias) {
     const target = node.resolve(doc);
@@ -72,7 +135,7 @@ function convert(doc: Document, node: unknown, at: (n: YamlNode) => SourceLocati
   if (isSeq(node)) {
     const out = node.items.map((item) => convert(doc, item, at));
     nodeLocations.set(out, at(node));
-    itemLocations.set(out, node.items.map((item) => at(item as YamlNode)));
+    itemLocations.set(out, node.items.map((item) => inside(item as YamlNode, at)));
     return out;
   }
   if (isMap(node)) {
@@ -91,11 +154,7 @@ function convert(doc: Document, node: unknown, at: (n: YamlNode) => SourceLocati
       out[key] = convert(doc, pair.value, at);
       keys.set(key, at(keyNode));
       const valueNode = pair.value as YamlNode | null;
-      if (valueNode) {
-        const quoted = isScalar(valueNode) && (valueNode.type === 'QUOTE_DOUBLE' || valueNode.type === 'QUOTE_SINGLE');
-        const v = at(valueNode);
-        values.set(key, quoted ? { ...v, col: v.col + 1 } : v);
-      }
+      if (valueNode) values.set(key, inside(valueNode, at));
     }
     nodeLocations.set(out, at(node));
     keyLocations.set(out, keys);

@@ -1,20 +1,16 @@
 import { quote } from '../../connection/shell';
-import type { ArgSpec } from '../types';
 import { resolveMode } from './mode';
 import type { FileState } from './probe';
+import { arg, optional, type PropsOf } from '../schema';
 
 /** The mode/owner/group arguments that every file module takes. */
-export interface AttrArgs {
-  mode?: string;
-  owner?: string;
-  group?: string;
-}
+export type AttrArgs = PropsOf<typeof attrSpec>;
 
-/** The argument specs for mode, owner and group, shared by every file module. */
-export const attrSpec: ArgSpec = {
-  mode: { type: 'mode', description: "Permissions: octal such as 0644 or '0644', or symbolic such as u+rwx,go-w." },
-  owner: { type: 'str', description: 'User that should own the file (name or numeric id).' },
-  group: { type: 'str', description: 'Group that should own the file (name or numeric id).' },
+/** The argument declarations of mode, owner and group, shared by every file module. */
+export const attrSpec = {
+  mode: optional(arg.mode("Permissions: octal such as 0644 or '0644', or symbolic such as u+rwx,go-w.")),
+  owner: optional(arg.str('User that should own the file (name or numeric id).')),
+  group: optional(arg.str('Group that should own the file (name or numeric id).')),
 };
 
 /** The attribute changes apply must make: only the ones that differ are set. */

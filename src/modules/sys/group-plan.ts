@@ -1,13 +1,17 @@
 import type { Plan } from '../types';
 import { findGroup, type GroupEntry } from './accounts';
+import { arg, argsSchema, optional, type ArgsOf } from '../schema';
+
+/** The group module's arguments, declared once: their type, checks and documentation. */
+export const GroupSchema = argsSchema({
+  name: arg.str('The group name.'),
+  state: arg.choice(['present', 'absent'], 'Whether the group exists.', { default: 'present' }),
+  gid: optional(arg.int('The group id.')),
+  system: arg.bool('Create a system group (groupadd -r); only when the group is created.', { default: false }),
+});
 
 /** Arguments of the group module, after validation. */
-export interface GroupArgs {
-  name: string;
-  state: 'present' | 'absent';
-  gid?: number;
-  system: boolean;
-}
+export type GroupArgs = ArgsOf<typeof GroupSchema>;
 
 /** Plans the group module from the host's group database: the command to run (as words), or none. Pure. */
 export function planGroup(groups: readonly GroupEntry[], args: GroupArgs): Plan<string[]> {

@@ -1,18 +1,19 @@
 import { quote } from '../../connection/shell';
-import type { ArgSpec, ModuleContext, ModuleResult, ReturnSpec } from '../types';
+import type { ModuleContext, ModuleResult, ReturnSpec } from '../types';
 import { hostExec, lines, marker } from './exec';
 import { Unpredictable } from '../../predict/unknown';
 import type { HostModel } from '../../predict/model';
+import { arg, optional, type PropsOf } from '../schema';
 
 /** Arguments shared by `command` and `shell`, as Ansible names them. */
-export const commonArgs: ArgSpec = {
-  cmd: { type: 'str', description: 'The command to run (the free-form text of the task).' },
-  creates: { type: 'path', description: 'A path (glob allowed); when it already exists, the command is not run.' },
-  removes: { type: 'path', description: 'A path (glob allowed); when it does not exist, the command is not run.' },
-  chdir: { type: 'path', description: 'Change into this directory before running the command.' },
-  stdin: { type: 'str', description: 'Text fed to the command on its standard input.' },
-  stdin_add_newline: { type: 'bool', default: true, description: 'Append a newline to stdin.' },
-  strip_empty_ends: { type: 'bool', default: true, description: 'Strip trailing newlines from stdout and stderr.' },
+export const commonArgs = {
+  cmd: optional(arg.str('The command to run (the free-form text of the task).')),
+  creates: optional(arg.path('A path (glob allowed); when it already exists, the command is not run.')),
+  removes: optional(arg.path('A path (glob allowed); when it does not exist, the command is not run.')),
+  chdir: optional(arg.path('Change into this directory before running the command.')),
+  stdin: optional(arg.str('Text fed to the command on its standard input.')),
+  stdin_add_newline: arg.bool('Append a newline to stdin.', { default: true }),
+  strip_empty_ends: arg.bool('Strip trailing newlines from stdout and stderr.', { default: true }),
 };
 
 /** What `command` and `shell` return, as Ansible's do. */
@@ -29,15 +30,7 @@ export const commandReturns: ReturnSpec = {
 };
 
 /** The arguments `command` and `shell` share, after validation. */
-export interface CommandArgsBase {
-  cmd?: string;
-  creates?: string;
-  removes?: string;
-  chdir?: string;
-  stdin?: string;
-  stdin_add_newline: boolean;
-  strip_empty_ends: boolean;
-}
+export type CommandArgsBase = PropsOf<typeof commonArgs>;
 
 /** What to run: the script text for `sh -c`, and `cmd` as the result should show it. */
 export interface Invocation {

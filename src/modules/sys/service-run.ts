@@ -1,7 +1,8 @@
 import { quote } from '../../connection/shell';
-import type { ModuleContext, ModuleResult } from '../types';
+import type { Applied, ModuleContext, ModuleResult, Plan } from '../types';
+import type { HostModel } from '../../predict/model';
 import { hostExec, reason } from './exec';
-import { planService, type ServiceOp, type ServiceWant } from './service-plan';
+import { planService, type ServiceChange, type ServiceOp, type ServiceWant } from './service-plan';
 import { parseServiceState, serviceReadScript, type ServiceState } from './service-state';
 import { overlayService, predictService } from '../../predict/system';
 
@@ -27,37 +28,73 @@ export function serviceCommands(s: ServiceState, name: string, ops: ServiceOp[],
   });
 }
 
-async function read(ctx: ModuleContext, name: string, opt: SystemdOptions): Promise<ServiceState | string> {
+async function readUnit(ctx: ModuleContext, name: string, opt: SystemdOptions): Promise<ServiceState | string> {
   const r = await hostExec(ctx, serviceReadScript(name, opt.userScope));
   if (!r.stdout.includes('init=')) return `could not read the state of service ${name}: ${reason(r)}`;
   return parseServiceState(r.stdout);
 }
 
-/** Reads, plans and applies a service change; the shared body of the service and systemd modules. */
-export async function runService(ctx: ModuleContext, want: ServiceWant, opt: SystemdOptions = {}): Promise<ModuleResult> {
-  const notes: string[] = [];
-  if ((opt.daemonReload || opt.daemonReexec) && !ctx.check) {
-    const verb = opt.daemonReexec ? 'daemon-reexec' : 'daemon-reload';
-    const r = await hostExec(ctx, `if [ -d /run/systemd/system ]; then systemctl${opt.userScope ? ' --user' : ''} ${verb}; else echo nosystemd; fi`);
-    if (r.rc !== 0) return { changed: false, failed: true, msg: `systemctl ${verb} failed: ${reason(r)}` };
-    if (r.stdout.includes('nosystemd')) notes.push(`${verb} skipped: systemd is not running on this host`);
-  }
-  if (!want.name) return { changed: false, msg: notes.join('; ') || (ctx.check ? 'daemon-reload would run' : 'daemon reloaded') };
-  const read0 = await read(ctx, want.name, opt);
-  if (typeof read0 === 'string') return { changed: false, failed: true, msg: read0 };
+/** What the service modules read: the unit's state (with what earlier tasks of a --check would leave), or why not. */
+export interface ServiceRead {
+  want: ServiceWant;
+  opt: SystemdOptions;
+  st?: ServiceState;
+  error?: string;
+}
+
+/** Reads the unit; nothing on the host changes (a daemon-reload is apply's work). */
+export async function readService(ctx: ModuleContext, want: ServiceWant, opt: SystemdOptions = {}): Promise<ServiceRead> {
+  if (!want.name) return { want, opt };
+  const read0 = await readUnit(ctx, want.name, opt);
+  if (typeof read0 === 'string') return { want, opt, error: read0 };
   // a unit an earlier package of the run provides was predicted, not read: the plan does not rest on its absence
   const fromHost = !ctx.model || (!ctx.model.services.has(want.name) && (read0.exists || ctx.model.installed().length === 0));
   if (ctx.observe && fromHost) ctx.observe(`unit:${want.name}`, `${read0.exists ? 'loaded' : 'not-found'} ${read0.activeWord} ${read0.enabledWord}`);
-  const st = ctx.model ? overlayService(ctx.model, read0, want) : read0;
-  if (opt.userScope && st.init !== 'systemd') return { changed: false, failed: true, msg: 'scope=user needs systemd, which is not running on this host' };
-  const plan = planService(st, want);
+  return { want, opt, st: ctx.model ? overlayService(ctx.model, read0, want) : read0 };
+}
+
+/** Plans the service change from what was read. Pure. */
+export function planServiceRead(r: ServiceRead, notes: string[] = []): Plan<ServiceChange> {
+  const reload = !!(r.opt.daemonReload || r.opt.daemonReexec);
+  if (r.error) return { changed: false, failed: true, diff: [], msg: r.error };
+  if (!r.st) return { changed: false, diff: [], msg: notes.join('; ') || 'daemon-reload would run', pending: reload };
+  const st = r.st;
+  if (r.opt.userScope && st.init !== 'systemd') return { changed: false, failed: true, diff: [], msg: 'scope=user needs systemd, which is not running on this host' };
+  const plan = planService(st, r.want);
+  const status = { LoadState: st.exists ? (st.masked ? 'masked' : 'loaded') : 'not-found', ActiveState: st.activeWord, UnitFileState: st.enabledWord };
+  return {
+    ...plan, msg: [plan.msg, ...notes].join('; '), data: { ...plan.data, status },
+    failed: !!plan.change!.impossible,
+    // a unit the host does not have fails only when acted on for real; in --check it may come from an earlier task
+    pending: reload || !!plan.change!.missing,
+  };
+}
+
+/** Applies the plan: the daemon-reload first (then the unit is read and planned again, as it now is), then the steps. */
+export async function applyService(ctx: ModuleContext, plan: Plan<ServiceChange>, r: ServiceRead): Promise<Applied> {
+  const { want, opt } = r;
+  const notes: string[] = [];
+  if (opt.daemonReload || opt.daemonReexec) {
+    const verb = opt.daemonReexec ? 'daemon-reexec' : 'daemon-reload';
+    const x = await hostExec(ctx, `if [ -d /run/systemd/system ]; then systemctl${opt.userScope ? ' --user' : ''} ${verb}; else echo nosystemd; fi`);
+    if (x.rc !== 0) return { result: { changed: false, failed: true, msg: `systemctl ${verb} failed: ${reason(x)}` } };
+    if (x.stdout.includes('nosystemd')) notes.push(`${verb} skipped: systemd is not running on this host`);
+    if (!want.name) return { result: { changed: false, msg: notes.join('; ') || 'daemon reloaded' } };
+    const again = await readUnit(ctx, want.name, opt);
+    plan = planServiceRead(typeof again === 'string' ? { ...r, st: undefined, error: again } : { ...r, st: again }, notes);
+    r = typeof again === 'string' ? r : { ...r, st: again };
+  }
+  const base: ModuleResult = { changed: plan.changed, diff: plan.diff, msg: plan.msg, data: plan.data };
+  if (plan.failed) return { result: { ...base, changed: false, failed: true } };
   const change = plan.change!;
-  const base: ModuleResult = { changed: plan.changed, diff: plan.diff, msg: [plan.msg, ...notes].join('; '), data: { ...plan.data, status: { LoadState: st.exists ? (st.masked ? 'masked' : 'loaded') : 'not-found', ActiveState: st.activeWord, UnitFileState: st.enabledWord } } };
-  if (change.impossible) return { ...base, changed: false, failed: true };
-  if (change.missing && !ctx.check) return { ...base, changed: false, failed: true, msg: `Could not find the requested service ${want.name}: host ${ctx.conn.host}` };
-  if (ctx.check && plan.changed && ctx.model) predictService(ctx.model, want, st);
-  if (!plan.changed || ctx.check) return base;
-  const r = await hostExec(ctx, serviceCommands(st, want.name, change.ops, opt).join(' && '));
-  if (r.rc !== 0) return { ...base, failed: true, msg: `Unable to ${change.ops.join('/')} service ${want.name}: ${reason(r)}` };
-  return base;
+  if (change.missing) return { result: { ...base, changed: false, failed: true, msg: `Could not find the requested service ${want.name}: host ${ctx.conn.host}` } };
+  if (!plan.changed) return { result: base };
+  const x = await hostExec(ctx, serviceCommands(r.st!, want.name, change.ops, opt).join(' && '));
+  if (x.rc !== 0) return { result: { ...base, failed: true, msg: `Unable to ${change.ops.join('/')} service ${want.name}: ${reason(x)}` } };
+  return { result: base };
+}
+
+/** In --check, records what the service change would leave. */
+export function predictServiceRead(model: HostModel, _plan: Plan<ServiceChange>, r: ServiceRead): void {
+  if (r.st && r.want.name) predictService(model, r.want, r.st);
 }

@@ -1,25 +1,29 @@
 import { TsrunError } from '../../core/errors';
 import type { Plan } from '../types';
 import { findGroup, supplementary, type AccountsState } from './accounts';
+import { arg, argsSchema, optional, type ArgsOf } from '../schema';
+
+/** The user module's arguments, declared once: their type, checks and documentation. */
+export const UserSchema = argsSchema({
+  name: arg.str('The user name.', { aliases: ['user'] }),
+  state: arg.choice(['present', 'absent'], 'Whether the account exists.', { default: 'present' }),
+  uid: optional(arg.int('The user id.')),
+  group: optional(arg.str('The primary group (name or gid); it must exist.')),
+  groups: optional(arg.list('Supplementary groups (a list or comma string); an empty value removes all of them unless append.')),
+  append: arg.bool('Add the groups to the current ones instead of setting exactly those.', { default: false }),
+  shell: optional(arg.str('The login shell.')),
+  home: optional(arg.path('The home directory (not moved when it changes: usermod -d).')),
+  create_home: arg.bool('Create the home directory from /etc/skel when the user is created, or when it is missing.', { default: true, aliases: ['createhome'] }),
+  system: arg.bool('Create a system account (useradd -r); only when the user is created.', { default: false }),
+  password: optional(arg.str('The password as a crypt(3) hash; set when it differs from the shadow entry (see update_password).', { noLog: true })),
+  update_password: arg.choice(['always', 'on_create'], 'always: set password when it differs; on_create: only for new users.', { default: 'always' }),
+  comment: optional(arg.str('The GECOS field (full name).')),
+  remove: arg.bool('With state=absent, also remove the home directory and mail spool (userdel -r).', { default: false }),
+  force: arg.bool('With state=absent, remove even when the user is logged in (userdel -f).', { default: false }),
+});
 
 /** Arguments of the user module, after validation. */
-export interface UserArgs {
-  name: string;
-  state: 'present' | 'absent';
-  uid?: number;
-  group?: string;
-  groups?: string[];
-  append: boolean;
-  shell?: string;
-  home?: string;
-  create_home: boolean;
-  system: boolean;
-  password?: string;
-  update_password: 'always' | 'on_create';
-  comment?: string;
-  remove: boolean;
-  force: boolean;
-}
+export type UserArgs = ArgsOf<typeof UserSchema>;
 
 /** What apply runs: commands as argument words (quoted when run), and whether a missing home directory is made. */
 export interface UserChange {

@@ -12,7 +12,7 @@ function build(upTo: number): Record<string, unknown> {
   host.facts = { ...on(2) };
   Object.assign(host.hostFacts, on(6));
   const use: RoleUse = { role: { name: 'r', path: '/r', defaults: { ...on(0) }, vars: { ...on(4) }, handlers: [] }, params: { ...on(7) } };
-  const pv: PlayVars = { play: {} as Play, playVars: { ...on(3) }, roleDefaults: {}, extraVars: { ...on(8) }, magic: { groups: {} } };
+  const pv: PlayVars = { play: {} as Play, playVars: { ...on(3) }, hostPlayVars: new Map(), roleDefaults: {}, extraVars: { ...on(8) }, magic: { groups: {} } };
   return taskVars(pv, host, use, { ...on(5) });
 }
 

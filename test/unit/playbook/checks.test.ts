@@ -31,6 +31,8 @@ const cases: [string, string, RegExp, number, number][] = [
   ['bad choice', '    - file:\n        path: /x\n        state: nope\n', /must be one of/, 6, 9],
   ['notify without handler', '    - command: "true"\n      notify: restart nope\n', /notifies "restart nope", but no handler/, 4, 7],
   ['undefined alias', '    - debug: *nope\n', /undefined YAML alias '\*nope'/, 4, 14],
+  ['loop over a literal string', '    - debug: {msg: x}\n      loop: abc\n', /Invalid data passed to 'loop', it requires a list, got this instead: "abc"/, 5, 13],
+  ['loop over a literal mapping', '    - debug: {msg: x}\n      loop: {a: 1}\n', /Invalid data passed to 'loop', it requires a list/, 5, 13],
 ];
 
 describe('bad input is found when the playbook loads', () => {
@@ -46,6 +48,21 @@ describe('bad input is found when the playbook loads', () => {
     const err = failure(() => loadPlaybook(path));
     expect(err.message).toMatch(/"serial" must be a number/);
     expect(err.location).toMatchObject({ file: path, line: 3, col: 11 });
+  });
+
+  it('a missing vars_files file, at its entry', () => {
+    const path = play('    - command: "true"\n', '  vars_files:\n    - common.yml\n    - nosuch.yml\n');
+    writeFileSync(join(dir, 'common.yml'), 'a: 1\n');
+    const err = failure(() => loadPlaybook(path));
+    expect(err.code).toBe('NOT_FOUND');
+    expect(err.message).toBe('vars file nosuch.yml was not found');
+    expect(err.location).toEqual({ file: path, line: 5, col: 7 });
+  });
+
+  it('vars_files: a list entry is satisfied by the first file that exists; a templated name waits for its variables', () => {
+    writeFileSync(join(dir, 'common.yml'), 'a: 1\n');
+    const path = play('    - command: "true"\n', '  vars_files:\n    - [nosuch.yml, common.yml]\n    - "{{ os }}.yml"\n');
+    expect(loadPlaybook(path)[0].varsFiles).toHaveLength(2);
   });
 
   it('a template in an argument is only known to be present', () => {
