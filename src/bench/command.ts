@@ -7,6 +7,7 @@ import { machine, saveLarge, saveResults, saveStartup } from './results';
 import { runBench } from './run';
 import { runStartup } from './startup';
 import type { Tool } from './tools';
+import type { Sample } from './types';
 
 /** The options of `tsrun bench`, parsed. */
 export interface BenchFlags {
@@ -39,7 +40,13 @@ export async function benchCommand(o: BenchFlags): Promise<void> {
   checkLabName(o.lab);
   if (o.tools.some((t) => t !== 'tsrun')) await ensureAnsible(log);
   await ensureHostPython(log);
-  const { samples, large } = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, large: o.large, largeOnly: o.largeOnly, log });
+  const m = await machine();
+  // the figures of each size are saved as soon as it is done: a later, larger size may fail or be stopped
+  const onHostCount = (done: Sample[]) => {
+    saveResults(resolve(o.out), m, o.hosts.filter((n) => done.some((s) => s.hosts === n)), o.reps, done);
+    log(`bench: figures so far saved in ${resolve(o.out)}`);
+  };
+  const { samples, large } = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, large: o.large, largeOnly: o.largeOnly, log, onHostCount });
   if (!o.largeOnly) process.stdout.write(markdown(saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples)));
   if (large.length) process.stdout.write(saveLarge(resolve(o.out), await machine(), large));
   log(`bench: results in ${resolve(o.out)}`);

@@ -66,6 +66,25 @@ export function startupMarkdown(m: Machine, rows: StartupRow[]): string {
   ].join('\n');
 }
 
+/** tsrun's re-run and the floor divided by the host count, in ms: whether the cost per host stays flat as the fleet grows. */
+function perHostLine(rows: Row[]): string[] {
+  const reruns = rows.filter((row) => row.case === 'rerun' && row.tsrun !== undefined);
+  if (reruns.length < 2) return [];
+  const ms = (v: number | undefined, n: number) => (v === undefined ? '-' : `${((v / n) * 1000).toFixed(1)}`);
+  return [`Cost per host, ms (tsrun re-run / floor): ${reruns.map((row) => `${row.hosts} hosts ${ms(row.tsrun, row.hosts)} / ${ms(row.floor, row.hosts)}`).join('; ')}.`, ''];
+}
+
+/** The 1-minute load average the runs of each host count ended at (lowest-highest), when it was recorded. */
+function loadLine(samples: Sample[]): string[] {
+  const counts = [...new Set(samples.filter((s) => s.load1 !== undefined).map((s) => s.hosts))].sort((a, b) => a - b);
+  if (!counts.length) return [];
+  const range = (n: number) => {
+    const v = samples.filter((s) => s.hosts === n && s.load1 !== undefined).map((s) => s.load1!);
+    return `${n} hosts ${Math.min(...v).toFixed(1)}-${Math.max(...v).toFixed(1)}`;
+  };
+  return [`Load average (1 minute) at the end of each run: ${counts.map(range).join('; ')}.`, ''];
+}
+
 /** The results as Markdown: the machine, then the table of medians and ratios. */
 export function markdown(r: BenchResults): string {
   // Mitogen's columns only when it ran, so tables of earlier runs keep their shape
@@ -95,5 +114,7 @@ export function markdown(r: BenchResults): string {
     ...head,
     ...lines.map((l) => `| ${l} |`),
     '',
+    ...perHostLine(r.rows),
+    ...loadLine(r.samples),
   ].join('\n');
 }

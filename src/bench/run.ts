@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { TsrunError } from '../core/errors';
 import { labDown, labUp, type LabInfo } from '../lab/index';
@@ -23,6 +24,8 @@ export interface BenchOptions {
   /** Only the large-input cases. */
   largeOnly?: boolean;
   log: Log;
+  /** Called after each host count with every sample so far, so a failure at a later size keeps the earlier figures. */
+  onHostCount?: (samples: Sample[]) => void;
 }
 
 /** Large-input hosts: the issue's "a 7 MB template to 10 hosts". */
@@ -65,13 +68,15 @@ async function benchHosts(lab: LabInfo, o: BenchOptions, scratch: string, sample
       for (const c of CASES) {
         const run = await runTool(tool, setup, c === 'check');
         checkRun(tool, c, run, names);
-        samples.push({ tool, case: c, hosts: n, rep, seconds: run.seconds, peakRssMb: run.peakRssMb });
-        o.log(`bench: ${n} hosts, rep ${rep}: ${tool} ${c} ${run.seconds.toFixed(2)} s, ${run.peakRssMb.toFixed(0)} MB`);
+        const load1 = loadavg()[0];
+        samples.push({ tool, case: c, hosts: n, rep, seconds: run.seconds, peakRssMb: run.peakRssMb, load1 });
+        o.log(`bench: ${n} hosts, rep ${rep}: ${tool} ${c} ${run.seconds.toFixed(2)} s, ${run.peakRssMb.toFixed(0)} MB, load ${load1.toFixed(2)}`);
       }
       const floor = await sshAll(lab, (h) => scripts.get(h)!);
       sshProblem(`the raw floor after ${tool}`, floor.runs);
-      samples.push({ tool: 'floor', case: 'floor', hosts: n, rep, seconds: floor.seconds });
-      o.log(`bench: ${n} hosts, rep ${rep}: floor after ${tool} ${floor.seconds.toFixed(2)} s`);
+      const load1 = loadavg()[0];
+      samples.push({ tool: 'floor', case: 'floor', hosts: n, rep, seconds: floor.seconds, load1 });
+      o.log(`bench: ${n} hosts, rep ${rep}: floor after ${tool} ${floor.seconds.toFixed(2)} s, load ${load1.toFixed(2)}`);
     }
     await closeAnsibleMasters(scratch);
   }
@@ -107,6 +112,7 @@ export async function runBench(o: BenchOptions): Promise<{ samples: Sample[]; la
     for (const n of o.largeOnly ? [] : o.hostCounts) {
       const lab = await labUp({ name: o.lab, nodes: n, lb: 0, light: true, log: o.log });
       await benchHosts(lab, o, scratch, samples);
+      o.onHostCount?.(samples);
     }
     if (o.large || o.largeOnly) {
       const lab = await labUp({ name: o.lab, nodes: LARGE_HOSTS, lb: 0, light: true, log: o.log });

@@ -12,6 +12,8 @@ export interface Sample {
   seconds: number;
   /** Peak RSS of the controller's process tree, MB (not measured for the floor's ssh clients). */
   peakRssMb?: number;
+  /** The machine's 1-minute load average when the run ended: the machine is shared, so every figure carries it. */
+  load1?: number;
 }
 
 /** One line of the table: medians for a host count and case, and the ratios the targets are about. */

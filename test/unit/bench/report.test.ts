@@ -41,6 +41,13 @@ describe('the report', () => {
     expect(md).toContain('| 50 | idempotent re-run | 2.00 | - | - | - | - | 150 MB | - |');
   });
 
+  it('states the cost per host of each size and the load average the runs ended at', () => {
+    const withLoad = samples().map((s, i) => ({ ...s, load1: 1 + (i % 3) }));
+    const md = markdown({ machine, hostCounts: [10, 50], reps: 3, rows: summarise(withLoad), samples: withLoad });
+    expect(md).toContain('Cost per host, ms (tsrun re-run / floor): 10 hosts 60.0 / 30.0; 50 hosts 40.0 / -.');
+    expect(md).toContain('Load average (1 minute) at the end of each run: 10 hosts 1.0-3.0; 50 hosts 1.0-1.0.');
+  });
+
   it('draws one line per measured series with a legend entry each', () => {
     const svg = chartSvg(summarise(samples()), 'title & more');
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
