@@ -36,9 +36,24 @@ export function playVarsFiles(play: Play, vars: Record<string, unknown>): PlayVa
   return { vars: merged(out), deferred };
 }
 
-/** The deferred vars_files of one host, their names rendered with its variables. */
+/**
+ * The deferred vars_files of one host, their names rendered with its variables. A name whose variable the host does
+ * not have is skipped when the play gathered no facts (the variable may be a fact), and an error when it did: Ansible's
+ * rule for vars_files.
+ */
 export function hostVarsFiles(play: Play, deferred: VarsFileEntry[], vars: Record<string, unknown>): Record<string, unknown> {
-  return merged(deferred.map((entry) => read(play, entry, entry.names.map((n) => expand(n, vars, { location: entry.loc })))));
+  const files: Record<string, unknown>[] = [];
+  for (const entry of deferred) {
+    let names: unknown[];
+    try {
+      names = entry.names.map((n) => expand(n, vars, { location: entry.loc }));
+    } catch (err) {
+      if (err instanceof TsrunError && err.code === 'UNDEFINED' && !play.gatherFacts) continue;
+      throw err;
+    }
+    files.push(read(play, entry, names));
+  }
+  return merged(files);
 }
 
 /** Later files win; each variable keeps the location of the file that gives it. */

@@ -121,4 +121,16 @@ describe('vars_files named with host variables are read per host, and still loca
     const [r] = await run(`${PLAY}  vars_files:\n    - "vars/{{ inventory_hostname }}.yml"\n  tasks:\n    - debug: {msg: "{{ greeting }}"}\n`);
     expect(r.debug).toBe('hi h1');
   });
+
+  it('one whose name needs a variable the host lacks is skipped when no facts were gathered, as Ansible does', async () => {
+    const [r] = await run(`${PLAY}  vars_files:\n    - "vars/{{ nosuch_var }}.yml"\n  tasks:\n    - debug: {msg: "{{ greeting | default('none') }}"}\n`);
+    expect(r.status).toBe('ok');
+    expect(r.debug).toBe('none');
+  });
+
+  it('and is an error, located at the entry, when facts were gathered', async () => {
+    const err = await rejection(`- hosts: h1\n  gather_facts: true\n  vars_files:\n    - "vars/{{ nosuch_var }}.yml"\n  tasks:\n    - debug: {msg: x}\n`);
+    expect(err.code).toBe('UNDEFINED');
+    expect(err.location?.line).toBe(4);
+  });
 });
