@@ -30,6 +30,12 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
   const done = (status: HostStatus, result: Record<string, unknown>, extra: Partial<HostResult> = {}): HostResult => ({
     host: host.name, status, result, durationMs: performance.now() - started, ...extra,
   });
+  // as Ansible: a task that `when` skips still registers its (skipped) result
+  const skipped = (): HostResult => {
+    const result = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
+    if (task.kw.register) host.hostFacts[task.kw.register] = result;
+    return done('skipped', result);
+  };
   let noLog = false;
   // --check: a task that reads what an unknown task left is unknown too (the notified host is told, so its handlers say why)
   const unknown = (reason: string): HostResult => {
@@ -57,7 +63,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
       noLogError = err;
     }
     if (task.kw.loop === undefined) {
-      if (inh.when.length && !holds(inh.when, base, where)) return done('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+      if (inh.when.length && !holds(inh.when, base, where)) return skipped();
       mustRun();
       const out = await runOnce(pc, task, host, inh, base, where, noLog);
       return finish(pc, task, host, inh, base, where, done, out, noLog);
@@ -69,7 +75,7 @@ export async function runTaskOnHost(pc: PlayContext, task: TaskDef, host: HostRu
       // As Ansible: an undefined variable in the loop is raised only after the conditional, so a task that `when`
       // skips (e.g. imported under a false condition) may loop over variables that only exist when it runs.
       if (err instanceof TsrunError && err.code === 'UNDEFINED' && inh.when.length && whenIsFalse(inh.when, base, where)) {
-        return done('skipped', { changed: false, skipped: true, skip_reason: 'Conditional result was False' });
+        return skipped();
       }
       throw err;
     }

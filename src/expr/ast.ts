@@ -9,7 +9,7 @@ export type Node =
   | { k: 'slice'; obj: Node; start?: Node; stop?: Node; step?: Node; pos: number }
   | { k: 'call'; fn: Node; args: Node[]; kwargs: [string, Node][]; pos: number }
   | { k: 'filter'; input: Node; name: string; args: Node[]; kwargs: [string, Node][]; pos: number }
-  | { k: 'test'; input: Node; name: string; args: Node[]; negate: boolean; pos: number }
+  | { k: 'test'; input: Node; name: string; args: Node[]; kwargs: [string, Node][]; negate: boolean; pos: number }
   | { k: 'unary'; op: 'not' | '-' | '+'; arg: Node; pos: number }
   | { k: 'binary'; op: string; left: Node; right: Node; pos: number }
   | { k: 'compare'; first: Node; rest: [string, Node][]; pos: number }
@@ -27,7 +27,7 @@ export function walkNodes(node: Node, visit: (n: Node) => void): void {
     case 'slice': children.push(node.obj, node.start, node.stop, node.step); break;
     case 'call': children.push(node.fn, ...node.args, ...node.kwargs.map(([, v]) => v)); break;
     case 'filter': children.push(node.input, ...node.args, ...node.kwargs.map(([, v]) => v)); break;
-    case 'test': children.push(node.input, ...node.args); break;
+    case 'test': children.push(node.input, ...node.args, ...node.kwargs.map(([, v]) => v)); break;
     case 'unary': children.push(node.arg); break;
     case 'binary': children.push(node.left, node.right); break;
     case 'compare': children.push(node.first, ...node.rest.map(([, v]) => v)); break;

@@ -190,8 +190,9 @@ function runTest(scope: Scope, node: Extract<Node, { k: 'test' }>): boolean {
   const raw = evalNode(scope, node.input);
   const v = raw instanceof Undef ? (LENIENT_TESTS.has(node.name) ? undefined : defined(scope, raw)) : raw;
   const args = node.args.map((a) => value(scope, a));
+  const kwargs = Object.fromEntries(node.kwargs.map(([k, a]) => [k, value(scope, a)]));
   try {
-    return test(v, args) !== node.negate;
+    return test(v, args, kwargs) !== node.negate;
   } catch (err) {
     if (err instanceof TsrunError) throw exprError(scope, 'SCHEMA', err.message, err.expected);
     throw err;

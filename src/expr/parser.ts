@@ -153,9 +153,10 @@ class Parser {
         const negate = this.accept('not', 'name');
         const name = this.testName();
         let args: Node[] = [];
-        if (this.is('(')) args = this.callArgs().args;
+        let kwargs: [string, Node][] = [];
+        if (this.is('(')) ({ args, kwargs } = this.callArgs());
         else if (startsOperand(this.peek())) args = [this.postfix(this.primary())];
-        node = { k: 'test', input: node, name: name.text, args, negate, pos: name.pos };
+        node = { k: 'test', input: node, name: name.text, args, kwargs, negate, pos: name.pos };
       } else return node;
     }
   }

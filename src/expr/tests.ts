@@ -2,16 +2,18 @@ import { TsrunError } from '../core/errors';
 import { contains, deepEqual, isMapping, truthy, typeName } from './values';
 
 /** A Jinja/Ansible test (`x is defined`, `result is changed`), given the value and the test's arguments. */
-type Test = (value: unknown, args: unknown[]) => boolean;
+type Test = (value: unknown, args: unknown[], kwargs?: Record<string, unknown>) => boolean;
 
 function result(name: string, value: unknown): Record<string, unknown> {
   if (isMapping(value)) return value;
   throw new TsrunError('SCHEMA', `'is ${name}' expects a registered task result, got ${typeName(value)}`, { expected: 'a registered result' });
 }
 
-function regex(name: string, args: unknown[]): RegExp {
-  if (typeof args[0] !== 'string') throw new TsrunError('SCHEMA', `'is ${name}' expects a pattern string`);
-  return new RegExp(args[0].replace(/\(\?P</g, '(?<'));
+/** The pattern of match/search/regex: `(pattern, ignorecase=False, multiline=False)`, by position or keyword. */
+function regex(name: string, [pattern, ignorecase, multiline]: unknown[], kwargs: Record<string, unknown> = {}): RegExp {
+  if (typeof pattern !== 'string') throw new TsrunError('SCHEMA', `'is ${name}' expects a pattern string`);
+  const flags = ((kwargs.ignorecase ?? ignorecase) === true ? 'i' : '') + ((kwargs.multiline ?? multiline) === true ? 'm' : '');
+  return new RegExp(pattern.replace(/\(\?P</g, '(?<'), flags);
 }
 
 /** Tests that may be applied to an undefined variable. */
@@ -41,11 +43,11 @@ export const tests: ReadonlyMap<string, Test> = new Map<string, Test>([
   ['succeeded', (v) => !truthy(result('succeeded', v).failed)],
   ['success', (v) => !truthy(result('success', v).failed)],
   ['skipped', (v) => truthy(result('skipped', v).skipped)],
-  ['match', (v, args) => typeof v === 'string' && regex('match', args).exec(v)?.index === 0],
-  ['search', (v, args) => typeof v === 'string' && regex('search', args).test(v)],
+  ['match', (v, args, kw) => typeof v === 'string' && regex('match', args, kw).exec(v)?.index === 0],
+  ['search', (v, args, kw) => typeof v === 'string' && regex('search', args, kw).test(v)],
   ['in', (v, args) => contains(args[0], v) === true],
   ['contains', (v, args) => contains(v, args[0]) === true],
-  ['regex', (v, args) => typeof v === 'string' && regex('regex', args).test(v)],
+  ['regex', (v, args, kw) => typeof v === 'string' && regexTest(v, args, kw ?? {})],
   ['equalto', (v, [x]) => deepEqual(v, x)],
   ['eq', (v, [x]) => deepEqual(v, x)],
   ['==', (v, [x]) => deepEqual(v, x)],
@@ -72,6 +74,17 @@ export const tests: ReadonlyMap<string, Test> = new Map<string, Test>([
   ['version_compare', (v, args) => versionTest(v, args)],
   ['abs', (v) => typeof v === 'string' && v.startsWith('/')],
 ]);
+
+/** `regex(pattern, ignorecase, multiline, match_type='search')`: match_type may be match, search or fullmatch. */
+function regexTest(v: string, args: unknown[], kwargs: Record<string, unknown>): boolean {
+  const type = String(kwargs.match_type ?? args[3] ?? 'search');
+  const re = regex('regex', args, kwargs);
+  if (type === 'search') return re.test(v);
+  if (type === 'match') return re.exec(v)?.index === 0;
+  // anchored, so an alternative that is not the leftmost-first one may still match the whole string
+  if (type === 'fullmatch') return new RegExp(`^(?:${re.source})$`, re.flags.replace('m', '')).test(v);
+  throw new TsrunError('SCHEMA', `'is regex' does not know match_type '${type}'`, { expected: 'match, search or fullmatch' });
+}
 
 function order(name: string, a: unknown, b: unknown): number {
   const same = (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');

@@ -8,8 +8,8 @@ import { runPlaybook } from '../../../src/executor/playbook';
 const dir = mkdtempSync(join(tmpdir(), 'tsrun-no-log-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs one task on the controller (connection: local) and returns its host result. */
-async function runTask(task: string): Promise<HostResult> {
+/** Runs tasks on the controller (connection: local) and returns their host results. */
+async function runTasks(task: string): Promise<HostResult[]> {
   writeFileSync(join(dir, 'inventory.ini'), 'h ansible_connection=local\n');
   writeFileSync(join(dir, 'play.yml'), `- hosts: h\n  gather_facts: false\n  tasks:\n${task}`);
   const events: RunEvent[] = [];
@@ -17,9 +17,14 @@ async function runTask(task: string): Promise<HostResult> {
     inventory: [join(dir, 'inventory.ini')], check: false, diff: false, forks: 1, tags: [], skipTags: [], extraVars: {}, verbosity: 0,
     reporter: { event: (e) => events.push(e), close: async () => undefined }, connection: {},
   });
-  const r = events.find((e) => e.type === 'host_result');
-  if (r?.type !== 'host_result') throw new Error(JSON.stringify(events));
-  return r.result;
+  const results = events.flatMap((e) => (e.type === 'host_result' ? [e.result] : []));
+  if (results.length === 0) throw new Error(JSON.stringify(events));
+  return results;
+}
+
+/** Runs one task and returns its host result. */
+async function runTask(task: string): Promise<HostResult> {
+  return (await runTasks(task))[0];
 }
 
 describe('a templated no_log', () => {
@@ -45,5 +50,14 @@ describe('a loop over nothing', () => {
   it('is skipped and registers skipped, as in Ansible', async () => {
     const r = await runTask('    - {debug: {msg: x}, loop: []}\n');
     expect(r.status).toBe('skipped');
+  });
+});
+
+describe('a task that when skips', () => {
+  it('still registers its skipped result, as in Ansible', async () => {
+    const [skipped, shown] = await runTasks('    - {command: "true", register: skr, when: false}\n    - {debug: {msg: "{{ skr is skipped }} {{ skr is changed }} {{ skr.skip_reason }}"}}\n');
+    expect(skipped.status).toBe('skipped');
+    expect(shown.status).toBe('ok');
+    expect(shown.debug).toBe('True False Conditional result was False');
   });
 });
