@@ -1,3 +1,5 @@
+import { pyQuote } from './url-quote';
+
 /** What a secret value is replaced with, wherever it appears. */
 export const MASK = '********';
 
@@ -57,9 +59,9 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The forms a value takes in output: as is, URL-encoded (both flavours), and escaped inside a JSON string. */
+/** The forms a value takes in output: as is, URL-encoded (JavaScript's and Python's flavours), and escaped inside a JSON string. */
 function forms(text: string): string[] {
-  return [...new Set([text, encodeURIComponent(text), encodeURI(text), JSON.stringify(text).slice(1, -1)])];
+  return [...new Set([text, encodeURIComponent(text), encodeURI(text), pyQuote(text), pyQuote(text, ''), JSON.stringify(text).slice(1, -1)])];
 }
 
 /** The password (and user:password) of a URL such as http://u:SECRET@proxy:3128, decoded. */

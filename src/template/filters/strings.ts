@@ -1,5 +1,6 @@
 import { quote } from '../../connection/shell';
 import { TsrunError } from '../../core/errors';
+import { jinjaUrlencode } from '../../core/url-quote';
 import { type Filter, asString } from './types';
 
 /** Python's os.path.basename: what follows the last slash ('' for '/a/b/'). */
@@ -128,6 +129,10 @@ export const stringFilters: Filter[] = [
   {
     name: 'b64encode', signature: 'TEXT', description: 'TEXT (UTF-8) in base64.',
     example: { template: '{{b64encode "hi"}}', output: 'aGk=' }, fn: ([v]) => Buffer.from(asString('b64encode', v), 'utf8').toString('base64'),
+  },
+  {
+    name: 'urlencode', signature: 'VALUE', description: "VALUE percent-encoded for a URL ('/' kept); a mapping as a query string.",
+    example: { template: '{{urlencode "a b/c&d"}}', output: 'a%20b/c%26d' }, fn: ([v]) => jinjaUrlencode(v),
   },
   {
     name: 'b64decode', signature: 'TEXT', description: 'base64 TEXT decoded to UTF-8 text.',

@@ -8,6 +8,12 @@ describe('Secrets', () => {
     expect(s.mask('a p@ss w/"rd" b p%40ss%20w%2F%22rd%22 c p@ss%20w/%22rd%22 d p@ss w/\\"rd\\"')).toBe(`a ${MASK} b ${MASK} c ${MASK} d ${MASK}`);
   });
 
+  it("masks Python's URL-encoded forms too, as Jinja's urlencode writes them", () => {
+    const s = new Secrets();
+    s.add("it's(a)*secret!/x");
+    expect(s.mask('q=it%27s%28a%29%2Asecret%21/x r=it%27s%28a%29%2Asecret%21%2Fx')).toBe(`q=${MASK} r=${MASK}`);
+  });
+
   it("masks a URL and the URL's password on its own", () => {
     const s = new Secrets();
     s.add('http://u:S3cr%21t@proxy:3128');
