@@ -140,6 +140,7 @@ async function runBlock(pc: PlayContext, block: TaskDef, hosts: HostRun[], inh: 
 async function runMeta(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited): Promise<void> {
   const action = String(task.args.free_form ?? task.args._raw_params ?? '');
   const applies = hosts.filter((h) => !inh.when.length || holds(inh.when, hostTaskVars(pc.pv, h, task.scope.roleUse, inh.vars), { task: task.name, location: task.loc }));
+  if (['end_play', 'end_host', 'clear_facts'].includes(action) && applies.length < hosts.length) reportMetaSkips(pc, task, hosts, inh, applies);
   switch (action) {
     case 'flush_handlers':
       return flushHandlers(pc, hosts);
@@ -159,6 +160,31 @@ async function runMeta(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: In
   }
 }
 
+/** As Ansible, a meta action whose `when` is false is skipped on those hosts, without counting in the recap. */
+function reportMetaSkips(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited, applies: HostRun[]): void {
+  const title = displayName(pc, task, hosts[0], inh);
+  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name), handler: false, location: `${task.loc.file}:${task.loc.line}`, action: task.action, role: task.scope.roleUse?.role.name });
+  for (const h of hosts.filter((x) => !applies.includes(x))) {
+    pc.opts.reporter.event({ type: 'host_result', task: title, result: { host: h.name, status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, durationMs: 0 } });
+  }
+  pc.opts.reporter.event({ type: 'task_end', name: title, durationMs: 0 });
+}
+
+/** As Ansible, the include is a task of its own: ok on each host that includes (once for a loop), skipped on the others. */
+function reportInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited, included: Set<HostRun>): void {
+  const title = displayName(pc, task, hosts[0], inh);
+  const started = performance.now();
+  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name), handler: false, location: `${task.loc.file}:${task.loc.line}`, action: task.action, role: task.scope.roleUse?.role.name });
+  for (const h of hosts) {
+    const r: HostResult = included.has(h)
+      ? { host: h.name, status: 'ok', result: { changed: false }, durationMs: 0 }
+      : { host: h.name, status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, durationMs: 0 };
+    count(h, r);
+    pc.opts.reporter.event({ type: 'host_result', task: title, result: r });
+  }
+  pc.opts.reporter.event({ type: 'task_end', name: title, durationMs: performance.now() - started });
+}
+
 /** include_tasks / include_role: decided per host at run time; hosts that include the same file run it together. */
 async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], parent: Inherited): Promise<void> {
   const inh = inherit(parent, task.kw, false);
@@ -167,6 +193,7 @@ async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], pare
   const groups = new Map<string, HostRun[]>();
   const loopVar = task.kw.loop_control?.loop_var ?? 'item';
   const indexVar = task.kw.loop_control?.index_var;
+  const included = new Set<HostRun>();
   for (const h of hosts) {
     const vars = hostTaskVars(pc.pv, h, task.scope.roleUse, inh.vars);
     const where = { task: task.name, location: task.loc };
@@ -180,8 +207,10 @@ async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], pare
       const args = expand(task.args, withItem, where) as Record<string, unknown>;
       const key = JSON.stringify({ args, itemVars });
       groups.set(key, [...(groups.get(key) ?? []), h]);
+      included.add(h);
     }
   }
+  reportInclude(pc, task, hosts, inh, included);
   for (const [key, group] of groups) {
     const { args, itemVars } = JSON.parse(key) as { args: Record<string, unknown>; itemVars: Record<string, unknown> };
     const roles = new RoleLoader(roleSearchPath(pc.pv.play.dir));
