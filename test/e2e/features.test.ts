@@ -44,7 +44,8 @@ describe('playbook features through the CLI (connection: local)', () => {
   it('validates role arguments for every host before touching any host', async () => {
     const r = await run('argspec.yml');
     expect(r.exitCode).toBe(4);
-    expect(r.stderr).toMatch(/argument_specs\.yml:1:1: role svc: argument "svc_port" must be an integer, got string "not-a-number" \(host h1\)/);
+    // located at the value given, naming the option of the spec it breaks
+    expect(r.stderr).toMatch(/argspec\.yml:5:17: role svc: argument "svc_port" must be an integer, got string "not-a-number" \(option "svc_port" of \S+argument_specs\.yml:4:7\) \(host h1\)/);
     for (const h of ['h1', 'h2', 'h3']) expect(existsSync(join(dir, 'hosts', h, 'touched'))).toBe(false);
   });
 
