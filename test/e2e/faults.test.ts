@@ -85,6 +85,51 @@ describe('faults', () => {
     for (const e of await evidence()) expect(e).toEqual({ host: e.host, sum: bigSum, temps: '' });
   }, 900_000);
 
+  it('SIGTERM: handled as SIGINT (commands stopped, temporary files removed, recap, exit 130)', async () => {
+    for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
+    const { run } = await startCopy();
+    run.kill('SIGTERM');
+    const r = await run;
+    expect(r.exitCode).toBe(130);
+    expect(r.stderr).toContain('User interrupted execution (SIGTERM)');
+    expect(r.stdout).toMatch(/PLAY RECAP/);
+    for (const e of await evidence()) {
+      expect([OLD, bigSum]).toContain(e.sum);
+      expect(e.temps).toBe('');
+    }
+    for (const h of nodes) expect(await on(h, 'ps -eo args | grep -c "^cat$" || true')).toBe('0');
+  }, 900_000);
+
+  it('a second signal exits at once, without waiting on a host whose link is down; every target is still old or whole', async () => {
+    for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
+    const victim = nodes[1];
+    const ns = netnsName(lab.name, victim);
+    const { run } = await startCopy(['-T', '60']);
+    await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'down']);
+    try {
+      run.kill('SIGINT');
+      // the first signal's clean-up is now waiting on the silent host (up to 5 s per host, longer to stop its command)
+      await until('the first signal acknowledged', async () => run.exitCode === null || run.exitCode === undefined, 5);
+      await new Promise((r) => setTimeout(r, 1000));
+      const ended = run.exitCode !== null && run.exitCode !== undefined;
+      expect(ended, 'the first signal alone must still be cleaning up the silent host').toBe(false);
+      const second = Date.now();
+      run.kill('SIGINT');
+      const r = await run;
+      expect(r.exitCode).toBe(130);
+      // far below the first signal's wait on the silent host (5 s for its clean-up) and the 60 s timeout
+      expect(Date.now() - second).toBeLessThan(4000);
+    } finally {
+      await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'up']);
+      await execa('ip', ['-n', ns, 'route', 'replace', 'default', 'via', lab.bridgeAddress]);
+    }
+    for (const e of await evidence()) expect([OLD, bigSum]).toContain(e.sum);
+    // what the second signal left behind, a later run removes
+    const again = await tsrun([copyPlay, '-e', 'ansible_user=nopass']);
+    expect(again.exitCode).toBe(0);
+    for (const e of await evidence()) expect(e).toEqual({ host: e.host, sum: bigSum, temps: '' });
+  }, 900_000);
+
   it('SIGKILL of the controller: every target is old or whole, and the hosts remove the temporary files', async () => {
     for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
     const { run } = await startCopy();
