@@ -140,7 +140,10 @@ async function runBlock(pc: PlayContext, block: TaskDef, hosts: HostRun[], inh: 
 async function runMeta(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited): Promise<void> {
   const action = String(task.args.free_form ?? task.args._raw_params ?? '');
   const applies = hosts.filter((h) => !inh.when.length || holds(inh.when, hostTaskVars(pc.pv, h, task.scope.roleUse, inh.vars), { task: task.name, location: task.loc }));
-  if (['end_play', 'end_host', 'clear_facts'].includes(action) && applies.length < hosts.length) reportMetaSkips(pc, task, hosts, inh, applies);
+  // as Ansible, a meta action that `when` skips is skipped on those hosts, without counting in the recap
+  if (['end_play', 'end_host', 'clear_facts'].includes(action) && applies.length < hosts.length) {
+    reportOwn(pc, task, hosts, inh, hosts.filter((h) => !applies.includes(h)).map((h) => ({ host: h.name, status: 'skipped', result: SKIPPED, durationMs: 0 })), false);
+  }
   switch (action) {
     case 'flush_handlers':
       return flushHandlers(pc, hosts);
@@ -160,29 +163,17 @@ async function runMeta(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: In
   }
 }
 
-/** As Ansible, a meta action whose `when` is false is skipped on those hosts, without counting in the recap. */
-function reportMetaSkips(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited, applies: HostRun[]): void {
-  const title = displayName(pc, task, hosts[0], inh);
-  pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name), handler: false, location: `${task.loc.file}:${task.loc.line}`, action: task.action, role: task.scope.roleUse?.role.name });
-  for (const h of hosts.filter((x) => !applies.includes(x))) {
-    pc.opts.reporter.event({ type: 'host_result', task: title, result: { host: h.name, status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, durationMs: 0 } });
-  }
-  pc.opts.reporter.event({ type: 'task_end', name: title, durationMs: 0 });
-}
+const SKIPPED = { changed: false, skipped: true, skip_reason: 'Conditional result was False' };
 
-/** As Ansible, the include is a task of its own: ok on each host that includes (once for a loop), skipped on the others. */
-function reportInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited, included: Set<HostRun>): void {
+/** Reports results that tsrun decides itself, not a module (an include, a skipped meta), as a task of their own. */
+function reportOwn(pc: PlayContext, task: TaskDef, hosts: HostRun[], inh: Inherited, results: HostResult[], counted: boolean): void {
   const title = displayName(pc, task, hosts[0], inh);
-  const started = performance.now();
   pc.opts.reporter.event({ type: 'task_start', name: title, hosts: hosts.map((h) => h.name), handler: false, location: `${task.loc.file}:${task.loc.line}`, action: task.action, role: task.scope.roleUse?.role.name });
-  for (const h of hosts) {
-    const r: HostResult = included.has(h)
-      ? { host: h.name, status: 'ok', result: { changed: false }, durationMs: 0 }
-      : { host: h.name, status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, durationMs: 0 };
-    count(h, r);
+  for (const r of results) {
+    if (counted) count(pc.hosts.get(r.host)!, r);
     pc.opts.reporter.event({ type: 'host_result', task: title, result: r });
   }
-  pc.opts.reporter.event({ type: 'task_end', name: title, durationMs: performance.now() - started });
+  pc.opts.reporter.event({ type: 'task_end', name: title, durationMs: 0 });
 }
 
 /** include_tasks / include_role: decided per host at run time; hosts that include the same file run it together. */
@@ -210,7 +201,10 @@ async function runInclude(pc: PlayContext, task: TaskDef, hosts: HostRun[], pare
       included.add(h);
     }
   }
-  reportInclude(pc, task, hosts, inh, included);
+  // as Ansible, the include is a task of its own: ok on each host that includes (once for a loop), skipped on the others
+  reportOwn(pc, task, hosts, inh, hosts.map((h): HostResult => (included.has(h)
+    ? { host: h.name, status: 'ok', result: { changed: false }, durationMs: 0 }
+    : { host: h.name, status: 'skipped', result: SKIPPED, durationMs: 0 })), true);
   for (const [key, group] of groups) {
     const { args, itemVars } = JSON.parse(key) as { args: Record<string, unknown>; itemVars: Record<string, unknown> };
     const roles = new RoleLoader(roleSearchPath(pc.pv.play.dir));

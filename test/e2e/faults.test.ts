@@ -30,6 +30,18 @@ async function until(what: string, check: () => Promise<boolean>, tries = 120): 
   throw new Error(`never happened: ${what}`);
 }
 
+/** Runs `body` with the host's link down (silence, not a refusal), and brings the link and its route back after. */
+async function withLinkDown<T>(host: string, body: () => Promise<T>): Promise<T> {
+  const ns = netnsName(lab.name, host);
+  await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'down']);
+  try {
+    return await body();
+  } finally {
+    await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'up']);
+    await execa('ip', ['-n', ns, 'route', 'replace', 'default', 'via', lab.bridgeAddress]);
+  }
+}
+
 // Faults injected while tsrun writes large files under become: whatever happens, a target is the old file
 // or the new one, never a part; temporary files do not survive; the run ends, and says how.
 describe('faults', () => {
@@ -103,10 +115,8 @@ describe('faults', () => {
   it('a second signal exits at once, without waiting on a host whose link is down; every target is still old or whole', async () => {
     for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
     const victim = nodes[1];
-    const ns = netnsName(lab.name, victim);
     const { run } = await startCopy(['-T', '60']);
-    await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'down']);
-    try {
+    await withLinkDown(victim, async () => {
       run.kill('SIGINT');
       // the first signal's clean-up is now waiting on the silent host (up to 5 s per host, longer to stop its command)
       await until('the first signal acknowledged', async () => run.exitCode === null || run.exitCode === undefined, 5);
@@ -119,10 +129,7 @@ describe('faults', () => {
       expect(r.exitCode).toBe(130);
       // far below the first signal's wait on the silent host (5 s for its clean-up) and the 60 s timeout
       expect(Date.now() - second).toBeLessThan(4000);
-    } finally {
-      await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'up']);
-      await execa('ip', ['-n', ns, 'route', 'replace', 'default', 'via', lab.bridgeAddress]);
-    }
+    });
     for (const e of await evidence()) expect([OLD, bigSum]).toContain(e.sum);
     // what the second signal left behind, a later run removes
     const again = await tsrun([copyPlay, '-e', 'ansible_user=nopass']);
@@ -142,19 +149,14 @@ describe('faults', () => {
   it('link down mid-transfer: that host is UNREACHABLE within --timeout, the others finish, exit 3', async () => {
     for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
     const victim = nodes[1];
-    const ns = netnsName(lab.name, victim);
     const { run } = await startCopy(['-T', '6']);
-    await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'down']);
-    try {
+    await withLinkDown(victim, async () => {
       const r = await run;
       expect(r.exitCode).toBe(3);
       expect(r.stdout).toMatch(new RegExp(`unreachable: \\[${victim}\\]`));
       expect(r.stdout).toMatch(new RegExp(`${victim}\\s+: ok=0 changed=0 unreachable=1 failed=0`));
       for (const h of nodes.filter((n) => n !== victim)) expect(r.stdout).toMatch(new RegExp(`${h}\\s+: ok=1 changed=1 unreachable=0 failed=0`));
-    } finally {
-      await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'up']);
-      await execa('ip', ['-n', ns, 'route', 'replace', 'default', 'via', lab.bridgeAddress]);
-    }
+    });
     for (const e of await evidence()) expect([OLD, bigSum]).toContain(e.sum);
   });
 
