@@ -45,15 +45,15 @@ export function templateFile(file: string): Promise<void> {
   return writeLines(file, 7 * MB, '# {{ inventory_hostname }}\n', (i) => `line ${i} on {{ inventory_hostname }}: {{ large_value }} ${'.'.repeat(60)}\n`);
 }
 
-/** A 50 MB playbook of ordinary tasks (copy, debug with when, lineinfile with tags, command with creates). */
-function playbookFile(file: string): Promise<void> {
+/** A playbook of ordinary tasks (copy, debug with when, lineinfile with tags, command with creates), 50 MB by default. */
+export function playbookFile(file: string, bytes = 50 * MB): Promise<void> {
   const kinds = [
     (i: number) => `    - name: write file ${i}\n      copy: { content: "line ${i}\\n", dest: "/tmp/bench-large/f${i}", mode: '0644' }\n`,
     (i: number) => `    - name: show ${i}\n      debug: { msg: "item ${i} of the big playbook" }\n      when: large_value is defined\n`,
     (i: number) => `    - name: line ${i}\n      lineinfile:\n        path: /tmp/bench-large/lines\n        line: "entry ${i}"\n      tags: [lines]\n`,
     (i: number) => `    - name: command ${i}\n      command: echo ${i}\n      args: { creates: /tmp/bench-large/none${i} }\n      changed_when: false\n`,
   ];
-  return writeLines(file, 50 * MB, '- hosts: localhost\n  gather_facts: no\n  tasks:\n', (i) => kinds[i % kinds.length](i));
+  return writeLines(file, bytes, '- hosts: localhost\n  gather_facts: no\n  tasks:\n', (i) => kinds[i % kinds.length](i));
 }
 
 function fail(what: string, out: string): never {

@@ -4,7 +4,6 @@ import type { RunOptions } from '../executor/options';
 import type { HostKeyChecking } from '../connection/params';
 import { TsrunError } from '../core/errors';
 import { loadSettings, type Settings } from './config';
-import { parseExtraVars } from './extra-vars';
 import { askSecret } from './prompt';
 import { outputChain, type OutputChoice } from './output-chain';
 import { PACKAGE_VERSION } from './version';
@@ -136,7 +135,8 @@ export async function runOptionsFrom(o: RunFlags, extra: RunExtra = {}): Promise
     forks: o.forks ?? settings.forks ?? 50,
     tags: extra.tags ?? [],
     skipTags: extra.skipTags ?? [],
-    extraVars: parseExtraVars(o.extraVars),
+    // loaded here, not at start-up: it brings the YAML parser, which `tsrun --version` does not need
+    extraVars: (await import('./extra-vars')).parseExtraVars(o.extraVars),
     verbosity: o.verbose,
     reporter,
     abort: interruptSignal(),

@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
-import type { Invocation } from './shell';
+import { quote, type Invocation } from './shell';
 import type { RawResult } from './ssh-exec';
 
 /**
  * A long-lived `sh` on one exec channel that runs commands one after another. A new exec channel costs a
- * round trip and a login shell on the host; this costs a fork. Each command runs as `sh -c SCRIPT` with
- * stdin from /dev/null (so it cannot read the control stream, and a syntax error stays inside it), then the
- * shell prints a marker with the exit status on stdout and a marker on stderr. The script reaches the command
- * through a here-document on its stdin (see STDIN_RUNNER), never through its arguments.
+ * round trip and a login shell on the host; this costs a fork. A command without sudo runs in a subshell
+ * (`eval` of a variable the shell reads from the channel) with stdin from /dev/null, so it cannot read the
+ * control stream and a syntax error or an `exit` stays inside it; a command under sudo runs as `sudo ... sh -c`
+ * with its script in a here-document (see STDIN_RUNNER). Either way the script never appears in an argument
+ * list. Then the shell prints a marker with the exit status on stdout and a marker on stderr.
  */
 export class RemoteShell {
   private readonly marker = `__tsrun_${randomBytes(8).toString('hex')}`;
@@ -57,7 +58,12 @@ export class RemoteShell {
         errMark: Buffer.from(`\n${id}\n`),
       };
       const end = `${id}_END`;
-      this.ch.write(`${inv.command} <<'${end}'; printf '\\n%s %d\\n' ${id} $?; printf '\\n%s\\n' ${id} >&2\n${inv.stdin.toString()}${end}\n`);
+      const status = `printf '\\n%s %d\\n' ${id} $?; printf '\\n%s\\n' ${id} >&2`;
+      this.ch.write(
+        inv.script !== undefined
+          ? `s=${quote(inv.script)}\n(eval "$s") </dev/null; ${status}; s=\n`
+          : `${inv.command} <<'${end}'; ${status}\n${inv.stdin.toString()}${end}\n`,
+      );
     });
   }
 

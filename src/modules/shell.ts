@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
-import { commandReturns, commonArgs, invocation, runCommand } from './sys/run-command';
-import { defineModule } from './types';
-import { arg, argsSchema, optional } from './schema';
+import { commandContract, commandReturns, commonArgs, invocation, type CommandState, type Invocation } from './sys/run-command';
+import { stateModule } from './types';
+import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
 /** The arguments, declared once: their type, checks and documentation. */
 const Args = argsSchema({
@@ -12,20 +12,22 @@ const Args = argsSchema({
 });
 
 /** Runs a command line through a shell (/bin/sh unless `executable` says otherwise). */
-export const shell = defineModule(Args, {
+export const shell = stateModule<ArgsOf<typeof Args>, CommandState, Invocation>({
   name: 'shell',
+  schema: Args,
   returns: commandReturns,
   summary: 'Execute a command line through a shell on the host',
   description:
     'Runs the text through `/bin/sh -c` (or `executable -c`), so pipes, redirections and variables work. ' +
-    'With creates/removes the command is idempotent; without them it always reports changed, and in check mode it is skipped.',
+    'With creates/removes the command is idempotent; without them it always reports changed. Check mode as for command: ' +
+    'creates/removes decide changed or not; without them the task is skipped, as in Ansible (in a --check prediction: unknown).',
   freeForm: 'cmd',
   examples: '- shell: ps aux | grep nginx > /tmp/ps.txt\n- shell:\n    cmd: set -o pipefail; curl -s x | tar xz\n    executable: /bin/bash',
-  async run(ctx, args) {
+  ...commandContract<ArgsOf<typeof Args>>((args) => {
     if (!args.cmd?.trim()) throw new TsrunError('SCHEMA', 'shell: the command is empty', { expected: 'a command line' });
     // the text reaches the shell through a here-document on fd 3, never its arguments, so `ps` never shows it
     // (stdin stays the task's own)
     const end = `TSRUN_CMD_${randomBytes(8).toString('hex')}`;
-    return runCommand(ctx, invocation(args, `exec ${quote(args.executable ?? '/bin/sh')} /dev/fd/3 3<<'${end}'\n${args.cmd}\n${end}`, args.cmd));
-  },
+    return invocation(args, `exec ${quote(args.executable ?? '/bin/sh')} /dev/fd/3 3<<'${end}'\n${args.cmd}\n${end}`, args.cmd);
+  }),
 });

@@ -1,6 +1,7 @@
 import type { Become, Connection } from '../connection/types';
 import type { Static, TObject } from '@sinclair/typebox';
 import type { HostModel } from '../predict/model';
+import { Unpredictable } from '../predict/unknown';
 import { specOf } from './schema';
 
 /** Argument types, as in Ansible's argument specs. `mode` accepts 0644 (YAML 1.1 octal) or '0644' or 'u+rwx'. */
@@ -119,6 +120,11 @@ export interface Plan<C = unknown> {
   failed?: boolean;
   /** Apply must run although no change is reported: work whose outcome only doing it tells (apt's cache update, a daemon-reload). */
   pending?: boolean;
+  /**
+   * Only doing it tells what it would do (a command without creates/removes): check mode does not report `changed`
+   * but skips the task with this message, as Ansible's command does; a --check prediction reports it unknown.
+   */
+  unchecked?: string;
 }
 
 /** What apply tells besides the plan: `data` joins the plan's register fields; `result` replaces the plan's result. */
@@ -145,6 +151,11 @@ export interface StateModuleDef<A, S, C> extends Omit<ModuleDef<A>, 'run'> {
   apply(ctx: ModuleContext, args: A, plan: Plan<C>, state: S): Promise<Applied | void>;
   /** In a --check run, records in the model what apply would have done, so later tasks predict against it. */
   predict?(model: HostModel, args: A, plan: Plan<C>, state: S): void;
+  /**
+   * false for a module that cannot tell what it would do without doing it (Ansible's supports_check_mode=False, as
+   * uri): check mode skips it before the read, with Ansible's message.
+   */
+  checkMode?: boolean;
 }
 
 /**
@@ -152,12 +163,18 @@ export interface StateModuleDef<A, S, C> extends Omit<ModuleDef<A>, 'run'> {
  * decides what check mode does, so that no module tests `check` itself: check mode stops after the plan (recording
  * its prediction in the model), a failed plan fails in both modes.
  */
-export async function runContract<A, S, C>(def: Pick<StateModuleDef<A, S, C>, 'read' | 'plan' | 'apply' | 'predict'>, ctx: ModuleContext, args: A): Promise<ModuleResult> {
+export async function runContract<A, S, C>(def: Pick<StateModuleDef<A, S, C>, 'read' | 'plan' | 'apply' | 'predict' | 'checkMode'> & { name?: string }, ctx: ModuleContext, args: A): Promise<ModuleResult> {
+  if (ctx.check && def.checkMode === false) return { changed: false, skipped: true, msg: `remote module (${def.name}) does not support check mode` };
   const state = await def.read(ctx, args);
   const p = def.plan(state, args);
   const base: ModuleResult = { changed: p.changed, diff: p.diff, msg: p.msg, data: p.data };
   if (p.failed) return { ...base, changed: false, failed: true };
   if (ctx.check) {
+    if (p.unchecked !== undefined) {
+      // a --check run predicts the whole run, and this outcome cannot be predicted (a documented difference)
+      if (ctx.model) throw new Unpredictable(p.unchecked);
+      return { ...base, changed: false, skipped: true };
+    }
     if (p.changed && ctx.model) def.predict?.(ctx.model, args, p, state);
     return base;
   }
@@ -169,10 +186,10 @@ export async function runContract<A, S, C>(def: Pick<StateModuleDef<A, S, C>, 'r
 
 /** Builds a Module from the read/plan/apply contract. */
 export function stateModule<A, S, C>(def: StateModuleDef<A, S, C>): Module<A> {
-  const { read, plan, apply, predict, ...meta } = def;
+  const { read, plan, apply, predict, checkMode, ...meta } = def;
   return {
     ...meta,
     args: specOf(meta.schema),
-    run: (ctx, args) => runContract({ read, plan, apply, predict }, ctx, args),
+    run: (ctx, args) => runContract({ name: meta.name, read, plan, apply, predict, checkMode }, ctx, args),
   };
 }

@@ -1,7 +1,7 @@
 import { TsrunError } from '../core/errors';
 import { curlConfig, parseHeaders } from './sys/curl';
 import { hostExec, reason } from './sys/exec';
-import { defineModule } from './types';
+import { stateModule, type ModuleContext, type ModuleResult } from './types';
 import { arg, argsSchema, optional, type ArgsOf } from './schema';
 
 type UriArgs = ArgsOf<typeof Args>;
@@ -72,8 +72,25 @@ const Args = argsSchema({
 });
 
 /** Sends an HTTP request from the host with curl and checks its status. */
-export const uri = defineModule(Args, {
+/** The request as the arguments ask for it, checked before anything is sent. */
+interface UriRequest {
+  codes: number[];
+  method: string;
+  safe: boolean;
+}
+
+function request(args: UriArgs): UriRequest {
+  const codes = statusCodes(args.status_code);
+  const method = args.method.toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw new TsrunError('SCHEMA', `uri: invalid method "${args.method}"`, { expected: 'GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS...' });
+  return { codes, method, safe: method === 'GET' || method === 'HEAD' };
+}
+
+export const uri = stateModule<UriArgs, UriRequest, UriRequest>({
   name: 'uri',
+  schema: Args,
+  // as Ansible's uri (supports_check_mode=False): check mode skips it, GET included
+  checkMode: false,
   returns: {
     status: { type: 'int', returned: 'always', description: 'The HTTP status (-1 when no answer came).', sample: 200 },
     url: { type: 'str', returned: 'always', description: 'The URL of the final response, after redirects.', sample: 'https://example.org/' },
@@ -86,45 +103,46 @@ export const uri = defineModule(Args, {
   summary: 'Interact with HTTP(S) web services from the host',
   description:
     'Runs curl on the host (proxy variables come from the task environment). Fails when the status is not in status_code. ' +
-    'Reports changed=false, as Ansible does. In check mode GET and HEAD requests are sent (they are read-only); other methods are skipped.',
+    'Reports changed=false, as Ansible does. Like Ansible\'s uri it has no check mode: in check mode the task is skipped and no request is sent, GET included.',
   examples: '- uri:\n    url: http://localhost:8080/health\n    return_content: yes\n  register: health',
-  async run(ctx, args) {
-    const codes = statusCodes(args.status_code);
-    const method = args.method.toUpperCase();
-    if (!/^[A-Z]+$/.test(method)) throw new TsrunError('SCHEMA', `uri: invalid method "${args.method}"`, { expected: 'GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS...' });
-    const safe = method === 'GET' || method === 'HEAD';
-    if (ctx.check && !safe) return { changed: false, skipped: true, msg: `${method} request to ${args.url} not sent in check mode` };
-    const { body, contentType } = encodeBody(args.body, args.body_format);
-    const headers = Object.fromEntries(Object.entries(args.headers ?? {}).map(([k, v]) => [k, String(v)]));
-    if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = contentType;
-    const follow = ['all', 'yes', 'urllib2'].includes(args.follow_redirects) || (args.follow_redirects === 'safe' && safe);
-    const config = curlConfig({
-      url: args.url, method, headers, body, user: args.url_username, password: args.url_password, basicAuth: args.force_basic_auth,
-      timeoutS: args.timeout, validateCerts: args.validate_certs, followRedirects: follow,
-    });
-    const started = Date.now();
-    const r = await hostExec(ctx, SCRIPT, { stdin: config });
-    if (!r.stdout.startsWith('@rc ')) return { changed: false, failed: true, msg: `uri: ${reason(r)}` };
-    const o = parseUriOutput(r.stdout);
-    const flat = Object.fromEntries(Object.entries(o.headers).map(([k, v]) => [k.replace(/-/g, '_'), v]));
-    const data: Record<string, unknown> = {
-      ...flat, status: o.rc === 0 ? o.status : -1, url: o.url || args.url, redirected: o.redirects > 0, headers: o.headers,
-      elapsed: Math.round((Date.now() - started) / 1000), msg: o.rc === 0 ? `OK (${Buffer.byteLength(o.body)} bytes)` : `Request failed: ${o.error}`,
-    };
-    if (args.return_content) {
-      data.content = o.body;
-      if (/[/+]json\b/.test(o.headers['content-type'] ?? '')) {
-        try {
-          data.json = JSON.parse(o.body);
-        } catch {
-          // A server that labels a non-JSON body as JSON: content still carries it.
-        }
+  read: async (_ctx, args) => request(args),
+  // what the server answers is known only by asking: the request always runs (and is never a change, as in Ansible)
+  plan: (req) => ({ changed: false, diff: [], change: req, pending: true }),
+  apply: async (ctx, args, _plan, req) => ({ result: await send(ctx, args, req) }),
+});
+
+/** Sends the request from the host with curl and judges its status. */
+async function send(ctx: ModuleContext, args: UriArgs, { codes, method, safe }: UriRequest): Promise<ModuleResult> {
+  const { body, contentType } = encodeBody(args.body, args.body_format);
+  const headers = Object.fromEntries(Object.entries(args.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  if (contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = contentType;
+  const follow = ['all', 'yes', 'urllib2'].includes(args.follow_redirects) || (args.follow_redirects === 'safe' && safe);
+  const config = curlConfig({
+    url: args.url, method, headers, body, user: args.url_username, password: args.url_password, basicAuth: args.force_basic_auth,
+    timeoutS: args.timeout, validateCerts: args.validate_certs, followRedirects: follow,
+  });
+  const started = Date.now();
+  const r = await hostExec(ctx, SCRIPT, { stdin: config });
+  if (!r.stdout.startsWith('@rc ')) return { changed: false, failed: true, msg: `uri: ${reason(r)}` };
+  const o = parseUriOutput(r.stdout);
+  const flat = Object.fromEntries(Object.entries(o.headers).map(([k, v]) => [k.replace(/-/g, '_'), v]));
+  const data: Record<string, unknown> = {
+    ...flat, status: o.rc === 0 ? o.status : -1, url: o.url || args.url, redirected: o.redirects > 0, headers: o.headers,
+    elapsed: Math.round((Date.now() - started) / 1000), msg: o.rc === 0 ? `OK (${Buffer.byteLength(o.body)} bytes)` : `Request failed: ${o.error}`,
+  };
+  if (args.return_content) {
+    data.content = o.body;
+    if (/[/+]json\b/.test(o.headers['content-type'] ?? '')) {
+      try {
+        data.json = JSON.parse(o.body);
+      } catch {
+        // A server that labels a non-JSON body as JSON: content still carries it.
       }
     }
-    if (o.rc !== 0 || !codes.includes(o.status)) {
-      const why = o.rc !== 0 ? `Request failed: ${o.error || `curl exit ${o.rc}`}` : `HTTP Error ${o.status}`;
-      return { changed: false, failed: true, msg: `Status code was ${data.status} and not [${codes.join(', ')}]: ${why}`, data };
-    }
-    return { changed: false, msg: data.msg as string, data };
-  },
-});
+  }
+  if (o.rc !== 0 || !codes.includes(o.status)) {
+    const why = o.rc !== 0 ? `Request failed: ${o.error || `curl exit ${o.rc}`}` : `HTTP Error ${o.status}`;
+    return { changed: false, failed: true, msg: `Status code was ${data.status} and not [${codes.join(', ')}]: ${why}`, data };
+  }
+  return { changed: false, msg: data.msg as string, data };
+}

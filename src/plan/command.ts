@@ -1,15 +1,5 @@
 import type { Command } from 'commander';
 import { EXIT } from '../cli/exit-codes';
-import { parseExtraVars } from '../cli/extra-vars';
-import { outputChain, withErrorEvent } from '../cli/output-chain';
-import { askSecret } from '../cli/prompt';
-import { runSecrets } from '../core/secrets';
-import { Stamper } from '../events/stamp';
-import { JsonReporter } from '../output/json';
-import { PlainReporter } from '../output/plain';
-import { applyPlan } from './apply';
-import { readPlan } from './file';
-import { showPlan } from './show';
 
 const collect = (value: string, prev: string[]) => [...prev, value];
 
@@ -29,6 +19,17 @@ export function registerPlanCommands(program: Command, setExit: (code: number) =
     .option('-k, --ask-pass', 'ask for the SSH password')
     .option('-K, --ask-become-pass', 'ask for the become (sudo) password')
     .action(async (file: string, o) => {
+      // loaded on use, as for `tsrun playbook`: start-up pays only for the command line
+      const [{ parseExtraVars }, { outputChain, withErrorEvent }, { askSecret }, { runSecrets }, { Stamper }, { JsonReporter }, { PlainReporter }, { applyPlan }] = await Promise.all([
+        import('../cli/extra-vars'),
+        import('../cli/output-chain'),
+        import('../cli/prompt'),
+        import('../core/secrets'),
+        import('../events/stamp'),
+        import('../output/json'),
+        import('../output/plain'),
+        import('./apply'),
+      ]);
       const stamper = new Stamper();
       // --json: a plan that does not load, or an error that stops the run, is an `error` event, as in `tsrun playbook`
       await withErrorEvent(o, stamper, async () => {
@@ -60,7 +61,8 @@ export function registerPlanCommands(program: Command, setExit: (code: number) =
     .description('Print a saved plan readably, with its diffs')
     .argument('<plan>', 'plan file')
     .option('--all', 'list tasks that change nothing too')
-    .action((file: string, o: { all?: boolean }) => {
+    .action(async (file: string, o: { all?: boolean }) => {
+      const [{ readPlan }, { showPlan }] = await Promise.all([import('./file'), import('./show')]);
       process.stdout.write(showPlan(readPlan(file), file, Boolean(o.all)));
     });
 }

@@ -109,7 +109,8 @@ describe('SshConnection against OpenSSH', () => {
       { cmd: 'tr a-z A-Z', opts: { stdin: 'abc' }, rc: 0, stdout: 'ABC' },
       { cmd: 'pwd', opts: { cwd: '/tmp' }, rc: 0, stdout: '/tmp\n' },
       { cmd: 'printf %s "$GREETING"', opts: { env: { GREETING: "it's here" } }, rc: 0, stdout: "it's here" },
-      { cmd: 'kill -TERM $$', rc: 128 + 15, stdout: '' },
+      // a command that ends by a signal: its own process (`exec`; `$$` is the persistent shell's, see RemoteShell)
+      { cmd: "exec sh -c 'kill -TERM $$'", rc: 128 + 15, stdout: '' },
       { cmd: 'echo $0', rc: 0, stdout: 'sh\n' },
     ];
     for (const c of execCases) {
@@ -129,7 +130,15 @@ describe('SshConnection against OpenSSH', () => {
       expect((await conn.exec('cat')).stdout).toBe(''); // stdin is /dev/null: it cannot eat the control stream
       const bytes = await conn.exec('head -c 3000 /dev/zero | base64 -w0');
       expect(Buffer.from(bytes.stdout, 'base64')).toEqual(Buffer.alloc(3000));
-      expect((await conn.exec('echo $$')).stdout).not.toBe((await conn.exec('echo $$')).stdout);
+      // each command runs in a subshell of its own: no variable, directory, option or trap outlives it
+      expect((await conn.exec('x=1; cd /tmp; set -e; trap "echo trapped" EXIT; exit 0')).stdout).toBe('trapped\n');
+      const [x, dir, opts] = (await conn.exec('printf "%s\\n" "${x-unset}" "$(pwd)" "$-"')).stdout.split('\n');
+      expect(x).toBe('unset');
+      expect(dir).not.toBe('/tmp');
+      expect(opts).not.toContain('e');
+      // a command that kills its subshell ends alone; the next one runs on the same shell
+      expect((await conn.exec('kill -KILL $(exec sh -c \'echo $PPID\')')).rc).toBe(128 + 9);
+      expect((await conn.exec('echo still here')).stdout).toBe('still here\n');
     });
 
     it('refuses an environment variable name that would change the command', async () => {

@@ -1,7 +1,6 @@
 import { quote } from '../../connection/shell';
-import type { ModuleContext, ModuleResult, ReturnSpec } from '../types';
+import type { Applied, ModuleContext, Plan, ReturnSpec, StateModuleDef } from '../types';
 import { hostExec, lines, marker } from './exec';
-import { Unpredictable } from '../../predict/unknown';
 import type { HostModel } from '../../predict/model';
 import { arg, optional, type PropsOf } from '../schema';
 
@@ -65,10 +64,6 @@ export function guardScript(inv: Pick<Invocation, 'creates' | 'removes'>, mark: 
   return parts.join('\n');
 }
 
-function skipMsg(kind: string, inv: Invocation): string {
-  return kind === 'creates' ? `skipped, since ${inv.creates} exists` : `skipped, since ${inv.removes} does not exist`;
-}
-
 function stamp(d: Date): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}000`;
@@ -88,46 +83,81 @@ export function invocation(args: CommandArgsBase, script: string, shown: unknown
   };
 }
 
-/** Runs a command with Ansible's command/shell semantics: guard, chdir, stdin, rc, timing, check mode. */
-export async function runCommand(ctx: ModuleContext, inv: Invocation): Promise<ModuleResult> {
+/** What the read found: the guard that stops the command, a missing chdir, or nothing that stops it. */
+export type GuardState = 'creates' | 'removes' | 'chdir' | 'run';
+
+/** The read/plan/apply state of command and shell: what to run and what the read found. */
+export interface CommandState {
+  inv: Invocation;
+  guard: GuardState;
+}
+
+/**
+ * Reads whether creates/removes stop the command, after changing into chdir as Ansible does (so a relative path is
+ * found there). Without creates/removes nothing is read; in a --check run an earlier task's predicted path decides.
+ */
+export async function readGuard(ctx: ModuleContext, inv: Invocation): Promise<CommandState> {
+  if (!inv.creates && !inv.removes) return { inv, guard: 'run' };
+  const predicted = ctx.model ? modelGuard(ctx.model, inv) : undefined;
+  if (predicted) return { inv, guard: predicted };
   const mark = marker();
-  const guard = guardScript(inv, mark);
-  if (ctx.check) {
-    if (!guard && ctx.model) throw new Unpredictable('the command would run, and what it prints or changes cannot be known without running it');
-    if (!guard) return { changed: false, skipped: true, msg: 'command would run; its outcome cannot be predicted in check mode' };
-    const predicted = ctx.model ? modelGuard(ctx.model, inv) : undefined;
-    if (predicted === 'run') return { changed: true, msg: 'command would run (its outcome is not predicted in check mode)', data: { cmd: inv.shown, rc: 0 } };
-    if (predicted) return { changed: false, msg: skipMsg(predicted, inv), data: { cmd: inv.shown, rc: 0, stdout: skipMsg(predicted, inv), stdout_lines: [skipMsg(predicted, inv)] } };
-    const r = await hostExec(ctx, `${guard}\nexit 0`);
-    const kind = r.stdout.startsWith(mark) ? r.stdout.slice(mark.length) : undefined;
-    if (kind) return { changed: false, msg: skipMsg(kind, inv), data: { cmd: inv.shown, rc: 0, stdout: skipMsg(kind, inv), stdout_lines: [skipMsg(kind, inv)] } };
-    return { changed: true, msg: 'command would run (its outcome is not predicted in check mode)', data: { cmd: inv.shown, rc: 0 } };
+  const r = await hostExec(ctx, [chdirScript(inv, mark), guardScript(inv, mark), 'exit 0'].filter(Boolean).join('\n'));
+  const kind = r.stdout.startsWith(mark) ? r.stdout.slice(mark.length) : 'run';
+  return { inv, guard: kind === 'creates' || kind === 'removes' || kind === 'chdir' ? kind : 'run' };
+}
+
+function chdirScript(inv: Invocation, mark: string): string {
+  return inv.chdir ? `cd ${quote(inv.chdir)} || { printf '%s' ${quote(`${mark}chdir`)}; exit 1; }` : '';
+}
+
+const WOULD_RUN = 'Command would have run if not in check mode';
+
+/** Ansible's outcome of command/shell before running it: stopped by creates/removes, failed chdir, or it runs. Pure. */
+export function planCommand({ inv, guard }: CommandState): Plan<Invocation> {
+  const base = { cmd: inv.shown, rc: 0 };
+  if (guard === 'chdir') return { changed: false, failed: true, diff: [], msg: `Unable to change directory before execution: ${inv.chdir}`, data: { ...base, rc: 1 } };
+  if (guard !== 'run') {
+    const [why, stdout] = guard === 'creates'
+      ? [`'${inv.creates}' exists`, `skipped, since ${inv.creates} exists`]
+      : [`'${inv.removes}' does not exist`, `skipped, since ${inv.removes} does not exist`];
+    return { changed: false, diff: [], msg: `Did not run command since ${why}`, data: { ...base, stdout, stdout_lines: [stdout], stderr: '', stderr_lines: [] } };
   }
-  const cd = inv.chdir ? `cd ${quote(inv.chdir)} || { printf '%s' ${quote(`${mark}chdir`)}; exit 1; }` : '';
-  const script = [guard, cd, inv.script].filter(Boolean).join('\n');
+  // without creates/removes nothing tells what the command would do: check mode skips it (Ansible's partial support)
+  const unchecked = inv.creates || inv.removes ? undefined : 'the command would run, and what it prints or changes cannot be known without running it';
+  return { changed: true, diff: [], msg: WOULD_RUN, change: inv, data: { ...base, stdout: '', stdout_lines: [] }, ...(unchecked ? { unchecked } : {}) };
+}
+
+/** Runs the command (the plan said it runs): chdir, stdin, rc, timing, Ansible's result. */
+export async function applyCommand(ctx: ModuleContext, inv: Invocation): Promise<Applied> {
+  const mark = marker();
+  const script = [chdirScript(inv, mark), inv.script].filter(Boolean).join('\n');
   const stdin = inv.stdin === undefined ? undefined : inv.stdin + (inv.stdinNewline ? '\n' : '');
   const started = new Date();
   const r = await hostExec(ctx, script, { stdin });
   const ended = new Date();
   const timing = { start: stamp(started), end: stamp(ended), delta: delta(ended.getTime() - started.getTime()) };
-  if (r.stdout.startsWith(mark)) {
-    const kind = r.stdout.slice(mark.length);
-    if (kind === 'chdir') return { changed: false, failed: true, msg: `Unable to change directory before execution: ${inv.chdir}`, data: { cmd: inv.shown, rc: 1 } };
-    const msg = skipMsg(kind, inv);
-    return { changed: false, msg, data: { cmd: inv.shown, rc: 0, stdout: msg, stdout_lines: [msg], stderr: '', stderr_lines: [] } };
-  }
+  if (r.stdout.startsWith(`${mark}chdir`)) return { result: { changed: false, failed: true, msg: `Unable to change directory before execution: ${inv.chdir}`, data: { cmd: inv.shown, rc: 1 } } };
   const strip = (s: string) => (inv.strip ? s.replace(/[\r\n]+$/, '') : s);
   const stdout = strip(r.stdout);
   const stderr = strip(r.stderr);
   const data = { cmd: inv.shown, rc: r.rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), ...timing };
   if (r.timedOut) {
-    return { changed: true, failed: true, msg: `command timed out after ${+((ctx.timeoutMs ?? 0) / 1000).toFixed(1)} s`, data };
+    return { result: { changed: true, failed: true, msg: `command timed out after ${+((ctx.timeoutMs ?? 0) / 1000).toFixed(1)} s`, data } };
   }
-  return r.rc === 0 ? { changed: true, msg: '', data } : { changed: true, failed: true, msg: 'non-zero return code', data };
+  return { result: r.rc === 0 ? { changed: true, msg: '', data } : { changed: true, failed: true, msg: 'non-zero return code', data } };
+}
+
+/** command and shell on the one contract: each gives only how its arguments become the script to run. */
+export function commandContract<A extends CommandArgsBase>(build: (args: A) => Invocation): Pick<StateModuleDef<A, CommandState, Invocation>, 'read' | 'plan' | 'apply'> {
+  return {
+    read: (ctx, args) => readGuard(ctx, build(args)),
+    plan: (state) => planCommand(state),
+    apply: (ctx, _args, _plan, state) => applyCommand(ctx, state.inv),
+  };
 }
 
 /** creates/removes decided by the model when an earlier task would create or remove that (plain) path. */
-function modelGuard(model: HostModel, inv: Invocation): 'creates' | 'removes' | 'run' | undefined {
+function modelGuard(model: HostModel, inv: Invocation): GuardState | undefined {
   const known = (p: string | undefined) => (p === undefined || /[*?[]/.test(p) ? undefined : model.lookup(p));
   const c = known(inv.creates);
   const r = known(inv.removes);

@@ -53,9 +53,12 @@ describe('command and shell on the controller', () => {
   it('skips with creates/removes (globs allowed) and runs otherwise', async () => {
     writeFileSync(join(dir, 'made 1.flag'), '');
     const skip = await runModule(shell, { cmd: 'touch ran', chdir: dir, creates: join(dir, 'made *.flag') });
-    expect(skip).toMatchObject({ changed: false, msg: `skipped, since ${join(dir, 'made *.flag')} exists`, data: { rc: 0 } });
+    expect(skip).toMatchObject({ changed: false, msg: `Did not run command since '${join(dir, 'made *.flag')}' exists`, data: { rc: 0, stdout: `skipped, since ${join(dir, 'made *.flag')} exists` } });
     const skip2 = await runModule(command, { cmd: 'touch ran', chdir: dir, removes: join(dir, 'nope') });
-    expect(skip2).toMatchObject({ changed: false, msg: `skipped, since ${join(dir, 'nope')} does not exist` });
+    expect(skip2).toMatchObject({ changed: false, msg: `Did not run command since '${join(dir, 'nope')}' does not exist` });
+    // as in Ansible, chdir comes first: a relative creates is found in it
+    const rel = await runModule(command, { cmd: 'touch ran', chdir: dir, creates: 'made 1.flag' });
+    expect(rel).toMatchObject({ changed: false, data: { stdout: 'skipped, since made 1.flag exists' } });
     expect(existsSync(join(dir, 'ran'))).toBe(false);
     const run = await runModule(command, { cmd: 'touch ran', chdir: dir, creates: join(dir, 'ran') });
     expect(run).toMatchObject({ changed: true, data: { rc: 0 } });
@@ -74,13 +77,13 @@ describe('command and shell on the controller', () => {
     expect(t).toMatchObject({ failed: true, msg: 'command timed out after 0.3 s' });
   });
 
-  it('in check mode: skips without creates/removes, predicts with them, changes nothing', async () => {
+  it("in check mode: Ansible's results, skipped without creates/removes, decided by them otherwise, changes nothing", async () => {
     const plain = await runModule(shell, { cmd: `touch ${join(dir, 'check')}` }, { check: true });
-    expect(plain).toMatchObject({ changed: false, skipped: true, msg: 'command would run; its outcome cannot be predicted in check mode' });
+    expect(plain).toMatchObject({ changed: false, skipped: true, msg: 'Command would have run if not in check mode' });
     const would = await runModule(shell, { cmd: `touch ${join(dir, 'check')}`, creates: join(dir, 'check') }, { check: true });
-    expect(would).toMatchObject({ changed: true });
+    expect(would).toMatchObject({ changed: true, msg: 'Command would have run if not in check mode', data: { rc: 0 } });
     const wouldNot = await runModule(shell, { cmd: 'touch x', creates: dir }, { check: true });
-    expect(wouldNot).toMatchObject({ changed: false, msg: `skipped, since ${dir} exists` });
+    expect(wouldNot).toMatchObject({ changed: false, data: { stdout: `skipped, since ${dir} exists` } });
     expect(existsSync(join(dir, 'check'))).toBe(false);
   });
 });

@@ -109,10 +109,14 @@ describe('uri', () => {
     expect(JSON.stringify({ ...r, data: { ...r.data, json: undefined, content: undefined } })).not.toContain('s3cret');
   });
 
-  it('fails on an unexpected status, naming it; skips non-GET in check mode', async () => {
+  it('fails on an unexpected status, naming it; in check mode sends nothing, GET included, as Ansible', async () => {
     const r = await runModule(uri, { url: `${base}/gone` });
     expect(r).toMatchObject({ failed: true, msg: 'Status code was 404 and not [200]: HTTP Error 404', data: { status: 404 } });
-    expect(await runModule(uri, { url: `${base}/echo`, method: 'DELETE' }, { check: true })).toMatchObject({ skipped: true, changed: false });
+    const before = hits;
+    for (const method of ['DELETE', 'GET']) {
+      expect(await runModule(uri, { url: `${base}/file.txt`, method }, { check: true })).toEqual({ skipped: true, changed: false, msg: 'remote module (uri) does not support check mode' });
+    }
+    expect(hits).toBe(before);
   });
 
   it('reports a connection failure as status -1', async () => {
