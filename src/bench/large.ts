@@ -41,7 +41,7 @@ async function writeLines(file: string, bytes: number, head: string, line: (i: n
 }
 
 /** A 7 MB template in the subset both tools render alike: a variable per line, the host's name among them. */
-function templateFile(file: string): Promise<void> {
+export function templateFile(file: string): Promise<void> {
   return writeLines(file, 7 * MB, '# {{ inventory_hostname }}\n', (i) => `line ${i} on {{ inventory_hostname }}: {{ large_value }} ${'.'.repeat(60)}\n`);
 }
 

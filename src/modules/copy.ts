@@ -1,9 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readShared, readSharedText } from '../core/shared-read';
 import { basename, isAbsolute, posix } from 'node:path';
 import { TsrunError } from '../core/errors';
 import { attrSpec } from './fs/attrs';
 import { probe, type FileState } from './fs/probe';
-import { applyContent, checkValidate, contentReturns, planContent, type ContentChange } from './fs/write';
+import { DIFF_LIMIT, applyContent, checkValidate, contentReturns, planContent, type ContentChange } from './fs/write';
 import { predictContent } from '../predict/files';
 import type { TObject } from '@sinclair/typebox';
 import { stateModule, type Module, type ModuleContext, type Plan } from './types';
@@ -23,9 +24,6 @@ export interface CopyState {
   mkdir: boolean;
 }
 
-/** Larger destination files are compared by checksum only, and their diff shows checksums. */
-const DIFF_LIMIT = 1024 * 1024;
-
 /** The arguments copy and template share. */
 export const copyCommon = {
   dest: arg.path('Remote path to write; ending in / or an existing directory means dest/basename(src).'),
@@ -35,11 +33,24 @@ export const copyCommon = {
   force: arg.bool('Replace a file whose content differs; with no, only create missing files.', { default: true, aliases: ['thirsty'] }),
 };
 
-function readSource(ctx: ModuleContext, kind: 'files' | 'templates', src: string): { path: string; bytes: Buffer } {
+/** Where src is on the controller; fails when it is missing, unreadable or a directory. */
+function findSource(ctx: ModuleContext, kind: 'files' | 'templates', src: string): string {
   const path = isAbsolute(src) ? src : ctx.findFile(kind, src);
+  let dir: boolean;
   try {
-    if (statSync(path).isDirectory()) throw new TsrunError('SCHEMA', `src ${src} is a directory: copying directories is not supported`);
-    return { path, bytes: readFileSync(path) };
+    dir = statSync(path).isDirectory();
+  } catch (e) {
+    throw new TsrunError('NOT_FOUND', `could not find or read src ${src} (looked at ${path})`, { cause: e });
+  }
+  if (dir) throw new TsrunError('SCHEMA', `src ${src} is a directory: copying directories is not supported`);
+  return path;
+}
+
+/** The bytes to install: copy's file as it is, or template's rendered for this host (one buffer, no other copy). */
+function readSource(ctx: ModuleContext, kind: 'files' | 'templates', src: string): Buffer {
+  const path = findSource(ctx, kind, src);
+  try {
+    return kind === 'templates' ? Buffer.from(ctx.render(readSharedText(path), path)) : readShared(path);
   } catch (e) {
     if (e instanceof TsrunError) throw e;
     throw new TsrunError('NOT_FOUND', `could not find or read src ${src} (looked at ${path})`, { cause: e });
@@ -74,9 +85,8 @@ export function copyLike(
       let source: Buffer;
       let name = '';
       if (args.src !== undefined) {
-        const found = readSource(ctx, kind, args.src);
+        source = readSource(ctx, kind, args.src);
         name = basename(args.src);
-        source = kind === 'templates' ? Buffer.from(ctx.render(found.bytes.toString('utf8'), found.path)) : found.bytes;
       } else {
         if (args.dest.endsWith('/')) throw new TsrunError('SCHEMA', `${meta.name}: dest ${args.dest} is a directory; content needs a file path`);
         source = Buffer.from(args.content ?? '');

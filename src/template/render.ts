@@ -40,7 +40,11 @@ type Compiled =
   | { kind: 'hbs'; fn: Handlebars.TemplateDelegate; whole: boolean; exprs: EmbeddedExpr[] };
 
 const MAX_CACHE = 10_000;
-const cache = new Map<string, Compiled>();
+/**
+ * Compiled templates by syntax, then by their text itself: a key made by joining the syntax to a large text
+ * would copy the whole text on every lookup (one 7 MB copy per host for a template file).
+ */
+const cache = new Map<Syntax, Map<string, Compiled>>();
 
 type Pos = { line: number; column: number };
 
@@ -177,14 +181,15 @@ function compileMixed(source: string): Compiled {
 }
 
 function compile(source: string, syntax: Syntax): Compiled {
-  const key = `${syntax}\0${source}`;
-  const cached = cache.get(key);
+  let bySource = cache.get(syntax);
+  if (!bySource) cache.set(syntax, (bySource = new Map<string, Compiled>()));
+  const cached = bySource.get(source);
   if (cached) return cached;
   const compiled: Compiled = syntax === 'jinja' || (syntax === 'auto' && hasStatements(source))
     ? { kind: 'jinja', stmts: parseTemplate(source) }
     : compileMixed(source);
-  if (cache.size >= MAX_CACHE) cache.clear();
-  cache.set(key, compiled);
+  if (bySource.size >= MAX_CACHE) bySource.clear();
+  bySource.set(source, compiled);
   return compiled;
 }
 
@@ -193,7 +198,12 @@ function compile(source: string, syntax: Syntax): Compiled {
  * after a closing `{% endif %}` at the end of a file survives trim_blocks.
  */
 function keepTrailingNewlines(source: string, text: string): string {
-  const count = (t: string) => t.length - t.replace(/\n+$/, '').length;
+  // counted from the end: a regex replace would copy the whole text (twice per render of a large file)
+  const count = (t: string) => {
+    let n = 0;
+    while (n < t.length && t.charCodeAt(t.length - 1 - n) === 10) n++;
+    return n;
+  };
   return text + '\n'.repeat(Math.max(0, count(source) - count(text)));
 }
 

@@ -1,12 +1,15 @@
 import { execa, type ResultPromise } from 'execa';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BASE_DIR } from '../../src/lab/base';
+import { startFullHost } from '../../src/lab/host';
 import { netnsName } from '../../src/lab/net';
-import { readState } from '../../src/lab/state';
+import { readState, writeState } from '../../src/lab/state';
+import { alive } from '../../src/lab/sys';
 import { labSsh } from './lab-helpers';
 
 const BIN = resolve(__dirname, '../../bin/tsrun.js');
@@ -40,6 +43,21 @@ async function withLinkDown<T>(host: string, body: () => Promise<T>): Promise<T>
     await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'up']);
     await execa('ip', ['-n', ns, 'route', 'replace', 'default', 'via', lab.bridgeAddress]);
   }
+}
+
+/** The PID 1 of a full host: the child of its systemd-nspawn that is process 1 in its own PID namespace. */
+function containerInit(nspawn: number): number {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const ppid = /^PPid:\s+(\d+)$/m.exec(status)?.[1];
+      const nspid = /^NSpid:\s+(.*)$/m.exec(status)?.[1].trim().split(/\s+/);
+      if (ppid === String(nspawn) && nspid && nspid.length > 1 && nspid[nspid.length - 1] === '1') return Number(pid);
+    } catch {
+      // exited while we looked
+    }
+  }
+  throw new Error(`no PID 1 of a container under systemd-nspawn ${nspawn}`);
 }
 
 // Faults injected while tsrun writes large files under become: whatever happens, a target is the old file
@@ -160,39 +178,65 @@ describe('faults', () => {
     for (const e of await evidence()) expect([OLD, bigSum]).toContain(e.sum);
   });
 
-  it('a host killed mid-transfer among three: UNREACHABLE, the others whole, exit 3; after it is back a re-run converges', async () => {
+  it('a host crashed mid-transfer among three: UNREACHABLE within the bound, the others whole, exit 3; rebooted, a re-run converges', async () => {
     for (const h of nodes) await on(h, 'printf old > /opt/big.bin');
     const victim = nodes[2];
-    // the way into the host once its sshd is dead: its PID 1 (systemd, the child of systemd-nspawn)
-    const nspawn = readState(lab.name)?.hosts.find((h) => h.name === victim)?.pid;
-    if (!nspawn) throw new Error(`lab ${lab.name} records no systemd-nspawn pid for ${victim}: a full (not light) host is needed`);
-    const init = (await execa('pgrep', ['-P', String(nspawn)])).stdout.trim().split('\n')[0];
-    const inHost = (command: string) => execa('nsenter', ['-t', init, '-m', '-u', '-i', '-n', '-p', 'sh', '-c', command]);
-    const run = tsrun([copyPlay, '-e', 'ansible_user=nopass', '-T', '6'], { timeout: 300_000 });
+    const state = readState(lab.name);
+    const record = state?.hosts.find((h) => h.name === victim);
+    if (!state || !record?.pid) throw new Error(`lab ${lab.name} records no systemd-nspawn pid for ${victim}: a full (not light) host is needed`);
+    const init = containerInit(record.pid);
+    const timeout = 6;
+    const run = tsrun([copyPlay, '-e', 'ansible_user=nopass', '-T', String(timeout)], { timeout: 300_000 });
+    let reportedAt = 0;
+    const seen: string[] = [];
+    run.stdout?.on('data', (chunk: Buffer) => {
+      seen.push(chunk.toString());
+      if (!reportedAt && new RegExp(`unreachable: \\[${victim}\\]`).test(seen.join(''))) reportedAt = Date.now();
+    });
     await until(`a temporary file being written on ${victim}`, async () => {
       if (run.exitCode !== undefined && run.exitCode !== null) throw new Error(`tsrun ended early: ${run.exitCode}`);
       return (await on(victim, 'find /opt -maxdepth 1 -name ".big.bin.tsrun-tmp.*" -size +1k | wc -l')).trim() !== '0';
     });
-    // sshd dies with every session in it, and nothing listens any more: the host is gone for the controller
-    await inHost('systemctl stop ssh.service ssh.socket; pkill -KILL -x sshd; ! pgrep -x sshd');
+    let crashedAt = 0;
+    // Reboot: the same disk (its overlay's upper layer), a new systemd, recorded so `lab down` stops it.
+    const reboot = async () => {
+      if (alive(record.pid)) return;
+      record.pid = startFullHost({ name: victim, address: record.address, netns: record.netns, dir: join(lab.dir, 'hosts', victim), authorizedKey: '', hostsFile: '' }, BASE_DIR);
+      writeState(state);
+      await until(`${victim} booted again`, async () => (await labSsh(lab, victim, 'systemctl is-system-running --wait')).stdout.trim() === 'running', 60);
+    };
     try {
-      // the execa timeout is the bound's witness: a hang would be killed and fail the exit code check
-      const r = await run;
-      expect(r.exitCode, r.stdout).toBe(3);
-      expect(r.stdout).toMatch(new RegExp(`unreachable: \\[${victim}\\]`));
-      expect(r.stdout).toMatch(new RegExp(`${victim}\\s+: ok=0 changed=0 unreachable=1 failed=0`));
+      // A crash: the host falls silent (its link goes first, so not even a reset leaves it), then every process in it
+      // dies at once (SIGKILL to its PID 1 makes the kernel kill its whole PID namespace) and systemd-nspawn exits.
+      await withLinkDown(victim, async () => {
+        process.kill(init, 'SIGKILL');
+        crashedAt = Date.now();
+        await until(`${victim}'s systemd-nspawn ${record.pid} gone`, async () => !alive(record.pid), 30);
+        // the execa timeout is the bound's witness for the run as a whole: a hang would be killed and fail the exit code check
+        const r = await run;
+        expect(r.exitCode, r.stdout).toBe(3);
+        expect(r.stdout).toMatch(new RegExp(`unreachable: \\[${victim}\\]`));
+        expect(r.stdout).toMatch(new RegExp(`${victim}\\s+: ok=0 changed=0 unreachable=1 failed=0`));
+        // noticed within keepalives (every timeout/4 s, 3 unanswered): allow five times the bound on a loaded machine
+        expect(reportedAt, 'the UNREACHABLE report seen as it came').toBeGreaterThan(0);
+        expect(reportedAt - crashedAt, 'ms from the crash to the UNREACHABLE report').toBeLessThan(5 * timeout * 1000);
+      });
       const survivors = nodes.filter((n) => n !== victim);
+      const r = await run;
       for (const h of survivors) expect(r.stdout).toMatch(new RegExp(`${h}\\s+: ok=1 changed=1 unreachable=0 failed=0`));
       for (const h of survivors) {
         expect((await on(h, 'sha256sum /opt/big.bin')).split(' ')[0], h).toBe(bigSum);
         expect((await on(h, 'ls -a /opt | grep tsrun-tmp || true')).trim(), h).toBe('');
       }
     } finally {
-      await inHost('systemctl start ssh.service');
+      // whatever failed, the host comes back for the tests after this one
+      await reboot();
     }
-    await until(`${victim}'s sshd answering again`, async () => (await labSsh(lab, victim, 'true')).exitCode === 0, 30);
     expect([OLD, bigSum]).toContain((await on(victim, 'sha256sum /opt/big.bin')).split(' ')[0]);
-    const again = await tsrun([copyPlay, '-e', 'ansible_user=nopass']);
+    // nothing on the host removed the crash's temporary file: a later run does, once it is older than the bound
+    expect((await on(victim, 'ls -a /opt | grep tsrun-tmp || true')).trim()).not.toBe('');
+    await on(victim, "touch -d '-2 hours' /opt/.big.bin.tsrun-tmp.*");
+    const again = await tsrun([copyPlay, '-e', 'ansible_user=nopass'], { env: { TSRUN_STALE_TEMP_MINUTES: '60' } });
     expect(again.exitCode, again.stdout).toBe(0);
     for (const e of await evidence()) expect(e).toEqual({ host: e.host, sum: bigSum, temps: '' });
   });

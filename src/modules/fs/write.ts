@@ -51,9 +51,15 @@ function isText(b: Buffer): boolean {
   return !b.includes(0);
 }
 
-/** The diff of a content change: a unified file diff for text, checksums for binary content. */
+/**
+ * Files larger than this are compared by checksum only, and their diff shows checksums: a text diff of a large
+ * file would hold one more copy of it per host (as a string) for as long as the task's results live.
+ */
+export const DIFF_LIMIT = 1024 * 1024;
+
+/** The diff of a content change: a unified file diff for text, checksums for binary or large content. */
 export function contentDiff(path: string, before: Buffer | undefined, after: Buffer, beforeSum?: string): Diff {
-  if ((before === undefined || isText(before)) && isText(after) && (before !== undefined || beforeSum === undefined)) {
+  if ((before === undefined || isText(before)) && after.length <= DIFF_LIMIT && isText(after) && (before !== undefined || beforeSum === undefined)) {
     return { kind: 'file', path, before: before?.toString('utf8') ?? '', after: after.toString('utf8') };
   }
   return { kind: 'lines', lines: [`content of ${path}: sha1 ${beforeSum ?? sha1(before ?? '')} -> ${sha1(after)}`] };
