@@ -13,6 +13,8 @@ import type { Sample } from './types';
 export interface BenchFlags {
   hosts: number[];
   reps: number;
+  /** Hosts each controller runs at once; the host count when not given. */
+  forks?: number;
   tools: Tool[];
   lab: string;
   out: string;
@@ -43,11 +45,11 @@ export async function benchCommand(o: BenchFlags): Promise<void> {
   const m = await machine();
   // the figures of each size are saved as soon as it is done: a later, larger size may fail or be stopped
   const onHostCount = (done: Sample[]) => {
-    saveResults(resolve(o.out), m, o.hosts.filter((n) => done.some((s) => s.hosts === n)), o.reps, done);
+    saveResults(resolve(o.out), m, o.hosts.filter((n) => done.some((s) => s.hosts === n)), o.reps, done, o.forks);
     log(`bench: figures so far saved in ${resolve(o.out)}`);
   };
-  const { samples, large } = await runBench({ hostCounts: o.hosts, reps: o.reps, lab: o.lab, tools: o.tools, large: o.large, largeOnly: o.largeOnly, log, onHostCount });
-  if (!o.largeOnly) process.stdout.write(markdown(saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples)));
+  const { samples, large } = await runBench({ hostCounts: o.hosts, reps: o.reps, forks: o.forks, lab: o.lab, tools: o.tools, large: o.large, largeOnly: o.largeOnly, log, onHostCount });
+  if (!o.largeOnly) process.stdout.write(markdown(saveResults(resolve(o.out), await machine(), o.hosts, o.reps, samples, o.forks)));
   if (large.length) process.stdout.write(saveLarge(resolve(o.out), await machine(), large));
   log(`bench: results in ${resolve(o.out)}`);
 }

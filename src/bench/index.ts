@@ -20,6 +20,13 @@ function reps(value: string): number {
   return Number(value);
 }
 
+function forks(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new TsrunError('USAGE', `bench: --forks ${JSON.stringify(value)} is not a number of hosts`, { expected: 'a whole number from 1' });
+  }
+  return Number(value);
+}
+
 function tools(value: string): Tool[] {
   const t = value.split(',').map((s) => s.trim());
   if (!t.length || !t.every((x) => x === 'tsrun' || x === 'ansible' || x === 'mitogen')) {
@@ -36,6 +43,7 @@ export function registerBenchCommand(program: Command): void {
     .option('--hosts <counts>', 'host counts, comma separated', counts, [10, 50])
     .option('--reps <n>', 'repetitions of every case', reps, 3)
     .option('--tools <list>', 'controllers to compare: tsrun,ansible,mitogen', tools, ['tsrun', 'ansible'] as Tool[])
+    .option('--forks <n>', 'hosts each controller runs at once (default: the host count)', forks)
     .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')
     .option('--no-large', 'skip the large-input cases (a 7 MB template to 10 hosts, a 50 MB playbook checked)')
     .option('--large-only', 'only the large-input cases')

@@ -109,7 +109,7 @@ export function markdown(r: BenchResults): string {
   );
   return [
     `Machine: ${machineLine(r.machine)}.`,
-    `Medians of ${r.reps} repetition${r.reps === 1 ? '' : 's'}; light lab hosts (sshd in a network namespace), forks = host count.`,
+    `Medians of ${r.reps} repetition${r.reps === 1 ? '' : 's'}; light lab hosts (sshd in a network namespace), forks = ${r.forks ?? 'host count'}.`,
     '',
     ...head,
     ...lines.map((l) => `| ${l} |`),

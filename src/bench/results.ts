@@ -31,8 +31,8 @@ export async function machine(): Promise<Machine> {
  * Saves results.json, results.md and chart.svg in `out`; when `out` is the repository's bench-results, the
  * README's table between the bench markers is replaced by the new one.
  */
-export function saveResults(out: string, m: Machine, hostCounts: number[], reps: number, samples: Sample[]): BenchResults {
-  const results: BenchResults = { machine: m, hostCounts, reps, rows: summarise(samples), samples };
+export function saveResults(out: string, m: Machine, hostCounts: number[], reps: number, samples: Sample[], forks?: number): BenchResults {
+  const results: BenchResults = { machine: m, hostCounts, reps, ...(forks ? { forks } : {}), rows: summarise(samples), samples };
   mkdirSync(out, { recursive: true });
   const md = markdown(results);
   writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -17,6 +17,8 @@ import { CHANGED_ON_FIRST_RUN, expectedState, WORKLOAD_VARS } from './workload';
 export interface BenchOptions {
   hostCounts: number[];
   reps: number;
+  /** Hosts each controller runs at once; the host count when not given. */
+  forks?: number;
   lab: string;
   tools: Tool[];
   /** Also the large-input cases, on a 10-host lab of their own. */
@@ -57,7 +59,7 @@ async function benchHosts(lab: LabInfo, o: BenchOptions, scratch: string, sample
   const names = lab.hosts.map((h) => h.name);
   const varsFile = join(scratch, 'vars.json');
   writeFileSync(varsFile, JSON.stringify(WORKLOAD_VARS));
-  const setup: ToolSetup = { inventory: lab.inventoryPath, varsFile, forks: n, scratch };
+  const setup: ToolSetup = { inventory: lab.inventoryPath, varsFile, forks: o.forks ?? n, scratch };
   const scripts = new Map(names.map((h) => [h, floorScript(expectedState(WORKLOAD_VARS, h, names))]));
   for (let rep = 1; rep <= o.reps; rep++) {
     // Alternate which tool goes first so neither always meets a warmer machine.

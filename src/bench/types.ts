@@ -58,6 +58,8 @@ export interface BenchResults {
   machine: Machine;
   hostCounts: number[];
   reps: number;
+  /** Hosts each controller ran at once, when not the host count (`--forks`). */
+  forks?: number;
   rows: Row[];
   samples: Sample[];
 }

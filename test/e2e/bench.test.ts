@@ -59,7 +59,7 @@ describe('tsrun bench (smoke: 2 hosts, one repetition)', () => {
   });
 
   it('refuses bad flags before touching any lab', async () => {
-    for (const args of [['--hosts', '0'], ['--reps', 'x'], ['--tools', 'chef']]) {
+    for (const args of [['--hosts', '0'], ['--reps', 'x'], ['--tools', 'chef'], ['--forks', '0']]) {
       const r = await execa('node', [BIN, 'bench', ...args, '--lab', LAB], { reject: false });
       expect(r.exitCode, args.join(' ')).not.toBe(0);
       expect(r.stderr).toMatch(/bench: --/);

@@ -41,6 +41,12 @@ describe('the report', () => {
     expect(md).toContain('| 50 | idempotent re-run | 2.00 | - | - | - | - | 150 MB | - |');
   });
 
+  it('says which forks the controllers ran with: the host count, or what --forks gave', () => {
+    const base = { machine, hostCounts: [10, 50], reps: 3, rows: summarise(samples()), samples: [] };
+    expect(markdown(base)).toContain('forks = host count.');
+    expect(markdown({ ...base, forks: 25 })).toContain('forks = 25.');
+  });
+
   it('states the cost per host of each size and the load average the runs ended at', () => {
     const withLoad = samples().map((s, i) => ({ ...s, load1: 1 + (i % 3) }));
     const md = markdown({ machine, hostCounts: [10, 50], reps: 3, rows: summarise(withLoad), samples: withLoad });
