@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { requireRootLinux } from '../lab/preflight';
 import { checkLabName } from '../lab/state';
-import { ensureAnsible, ensureHostPython } from './preflight';
+import { ensureHostPython } from '../lab/python';
+import { ensureAnsible } from './preflight';
 import { markdown, startupMarkdown } from './report';
 import { machine, saveLarge, saveResults, saveStartup } from './results';
 import { runBench } from './run';

@@ -3,8 +3,6 @@ import { packagesFor } from '../core/requirements';
 import { aptInstall } from '../lab/python';
 import type { Log } from '../lab/sys';
 
-export { ensureHostPython } from '../lab/python';
-
 async function installed(pkg: string): Promise<boolean> {
   const r = await execa('dpkg-query', ['-W', '-f=${Status}', pkg], { reject: false });
   return r.exitCode === 0 && r.stdout.includes('install ok installed');
