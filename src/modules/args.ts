@@ -52,6 +52,14 @@ function namesOf(spec: ArgSpec): Map<string, [string, ArgDef]> {
   return byName;
 }
 
+const entries = new WeakMap<ArgSpec, [string, ArgDef][]>();
+
+function entriesOf(spec: ArgSpec): [string, ArgDef][] {
+  let list = entries.get(spec);
+  if (!list) entries.set(spec, (list = Object.entries(spec)));
+  return list;
+}
+
 /** One mapping against a spec; `path` prefixes the names in errors for nested options. */
 function validateMapping(spec: ArgSpec, raw: Record<string, unknown>, where: Where, path: string): Record<string, unknown> {
   const byName = namesOf(spec);
@@ -63,8 +71,9 @@ function validateMapping(spec: ArgSpec, raw: Record<string, unknown>, where: Whe
     if (value === null || value === undefined) continue;
     out[name] = coerce(value, def.type, def, `${path}${name}`, { ...where, key, option: name });
   }
-  for (const [name, def] of Object.entries(spec)) {
-    if (out[name] === undefined && def.default !== undefined) out[name] = structuredClone(def.default);
+  for (const [name, def] of entriesOf(spec)) {
+    // a default list or mapping is copied, so that no task's arguments share it with another's
+    if (out[name] === undefined && def.default !== undefined) out[name] = typeof def.default === 'object' ? structuredClone(def.default) : def.default;
     if (out[name] === undefined && def.required) fail({ ...where, option: name }, `missing required argument "${path}${name}"`, `${name} (${def.type}): ${def.description}`);
   }
   return out;

@@ -12,6 +12,9 @@ const TAB = 0x09;
 const LF = 0x0a;
 const CR = 0x0d;
 const HASH = 0x23;
+const AMP = 0x26;
+const STAR = 0x2a;
+const BANG = 0x21;
 
 /** The offset of the first character after spaces, line breaks and comments (where js-yaml's `open` is, a node is not yet). */
 function skipSeparation(text: string, pos: number): number {
@@ -40,6 +43,7 @@ export function parseFast(src: Source): unknown {
   const bases: number[] = [];
   const kidAt: number[] = [];
   const kidValue: unknown[] = [];
+  let top = 0;
 
   /** Where a value or list item starts, as the `yaml` path locates it (inside quotes; a block scalar's first line). */
   const valuePos = (start: number, value: unknown): Pos => {
@@ -70,7 +74,9 @@ export function parseFast(src: Source): unknown {
     }
     // a block mapping ends with one last attempt at a key that composes nothing
     if (i < end && !(i === end - 1 && kidAt[i] < 0 && text[start] !== '{')) throw ABORT;
-    if (fields.length / 3 !== Object.keys(value).length) throw ABORT;
+    let count = 0;
+    for (const own in value) if (Object.hasOwn(value, own)) count++;
+    if (fields.length / 3 !== count) throw ABORT;
     setOrigin(value, { src, at: start, fields });
   };
 
@@ -87,12 +93,12 @@ export function parseFast(src: Source): unknown {
   const listener = (event: 'open' | 'close', state: LoaderState): void => {
     if (event === 'open') {
       opens.push(state.position);
-      bases.push(kidAt.length);
+      bases.push(top);
       return;
     }
     const open = opens.pop()!;
     const base = bases.pop()!;
-    const end = kidAt.length;
+    const end = top;
     const { kind, result } = state;
     let start: number;
     if (kind === null) {
@@ -100,17 +106,16 @@ export function parseFast(src: Source): unknown {
       start = -(open + 1);
     } else {
       start = skipSeparation(text, open);
-      const ch = text[start];
-      if (ch === '&' || ch === '*' || ch === '!') throw ABORT;
+      const ch = text.charCodeAt(start);
+      if (ch === AMP || ch === STAR || ch === BANG) throw ABORT;
       // a node that only wraps the one it composed (a flow collection read where a block key was tried) is that node
       const wraps = end - base === 1 && kidValue[base] === result;
       if (kind === 'mapping' && !wraps) mapping(result as Record<string, unknown>, start, base, end);
       else if (kind === 'sequence' && !wraps) sequence(result as unknown[], start, base, end);
     }
-    kidAt.length = base;
-    kidValue.length = base;
-    kidAt.push(start);
-    kidValue.push(result);
+    kidAt[base] = start;
+    kidValue[base] = result;
+    top = base + 1;
   };
 
   try {

@@ -42,17 +42,25 @@ export function exactItemLocation(list: unknown, index: number): SourceLocation 
   return at(o, o?.items?.[index]);
 }
 
-/** Gives a mapping built from loaded ones (a copy, a merge) the locations of its keys and values; the first source with a key wins. */
+/**
+ * Gives a mapping built from loaded ones (a copy, a merge) the locations of its keys and values; the first source
+ * with a key wins. Positions stay offsets when every source came from one file (the common case: a task's
+ * arguments), so a large playbook does not hold a location object for every argument.
+ */
 export function locateLike(target: object, sources: unknown[]): void {
+  const from = sources.map(origin);
+  const srcs = new Set(from.map((o) => o?.src).filter((s) => s !== undefined));
+  const raw = srcs.size === 1 && from.every((o) => !o || o.src);
   const fields: (string | Pos | undefined)[] = [];
   for (const key of Object.keys(target)) {
-    const from = sources.find((s) => s && typeof s === 'object' && Object.hasOwn(s, key)) as object | undefined;
-    const k = from && keyPos(origin(from), key) !== undefined ? keyLocation(from, key) : undefined;
-    const v = from && exactValueLocation(from, key);
-    if (k || v) fields.push(key, k, v);
+    const i = sources.findIndex((s) => s && typeof s === 'object' && Object.hasOwn(s, key));
+    const o = from[i];
+    const k = keyPos(o, key);
+    const v = valuePos(o, key);
+    if (k !== undefined || v !== undefined) fields.push(key, raw ? k : at(o, k), raw ? v : at(o, v));
   }
-  const node = sources.map(locationOf).find(Boolean);
-  setOrigin(target, { at: node, fields });
+  const node = raw ? from.find((o) => o?.at !== undefined)?.at : sources.map(locationOf).find(Boolean);
+  setOrigin(target, { src: raw ? [...srcs][0] : undefined, at: node, fields });
 }
 
 /**

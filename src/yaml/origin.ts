@@ -14,17 +14,21 @@ export interface Origin {
   items?: Pos[];
 }
 
-const origins = new WeakMap<object, Origin>();
+/**
+ * Kept on the value itself under a symbol, not enumerable (no copy, spread, key list or JSON sees it): a WeakMap of
+ * millions of entries cost more time and garbage collection than the parse itself.
+ */
+const ORIGIN = Symbol('tsrun.origin');
 /** Name -> index of a large mapping's triples, built on the first look-up (a vars file may hold thousands of keys). */
 const indexes = new WeakMap<Origin, Map<string, number>>();
 const LINEAR = 48;
 
 export function setOrigin(value: object, o: Origin): void {
-  origins.set(value, o);
+  Object.defineProperty(value, ORIGIN, { value: o, writable: true, configurable: true });
 }
 
 export function origin(value: unknown): Origin | undefined {
-  return value && typeof value === 'object' ? origins.get(value) : undefined;
+  return value && typeof value === 'object' ? (value as { [ORIGIN]?: Origin })[ORIGIN] : undefined;
 }
 
 /** The index of `key`'s triple in a mapping's fields, or -1. */
