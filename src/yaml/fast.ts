@@ -1,6 +1,6 @@
 import { load, type LoaderState } from 'js-yaml';
 import { setOrigin } from './origin';
-import { yaml11Schema } from './schema11';
+import { PLAIN_TAG, yaml11Schema } from './schema11';
 import { blockScalarStart, type Pos, type Source } from './source';
 
 /** What `parseFast` returns when the file needs the `yaml` library's path. */
@@ -69,7 +69,10 @@ export function parseFast(src: Source): unknown {
       const key = kidValue[i];
       if (keyAt < 0 || (key !== null && typeof key === 'object')) throw ABORT;
       const name = String(key);
-      if (name === '<<' || name === '__proto__' || !Object.hasOwn(value, name) || !Object.is(value[name], kidValue[i + 1])) throw ABORT;
+      // `yaml` refuses an implicit key whose `:` is over 1024 characters from its start, js-yaml does not: a key that
+      // far from its value (measured to where the value starts, so never less) takes the `yaml` path
+      const valueAt = kidAt[i + 1] < 0 ? -(kidAt[i + 1] + 1) : kidAt[i + 1];
+      if (valueAt - keyAt > 1024 || name === '<<' || name === '__proto__' || !Object.hasOwn(value, name) || !Object.is(value[name], kidValue[i + 1])) throw ABORT;
       fields.push(name, keyAt, valuePos(kidAt[i + 1], kidValue[i + 1]));
     }
     // a block mapping ends with one last attempt at a key that composes nothing
@@ -99,7 +102,9 @@ export function parseFast(src: Source): unknown {
     const open = opens.pop()!;
     const base = bases.pop()!;
     const end = top;
-    const { kind, result } = state;
+    const { kind, result, tag } = state;
+    // an anchor or an explicit tag, even on an empty node (`a: !`)
+    if (state.anchor !== null || (tag !== null && tag !== '?' && tag !== PLAIN_TAG)) throw ABORT;
     let start: number;
     if (kind === null) {
       if (result !== null) throw ABORT; // an alias

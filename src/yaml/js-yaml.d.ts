@@ -12,6 +12,8 @@ declare module 'js-yaml' {
     position: number;
     kind: 'scalar' | 'sequence' | 'mapping' | null;
     result: unknown;
+    tag: string | null;
+    anchor: string | null;
   }
   export function load(input: string, options?: { schema?: Schema; json?: boolean; listener?: (event: 'open' | 'close', state: LoaderState) => void }): unknown;
 }

@@ -5,6 +5,9 @@ import { pyyamlTags } from './tags';
 /** Thrown when a plain scalar's resolution would be an error on the `yaml` path: that path reports it. */
 export const UNRESOLVED = new Error('plain scalar not resolvable as YAML 1.1');
 
+/** The tag js-yaml gives a plain scalar that one of these tags resolved. */
+export const PLAIN_TAG = 'tag:tsrun,yaml-1.1-plain';
+
 let schema: Schema | undefined;
 
 /**
@@ -20,7 +23,7 @@ export function yaml11Schema(): Schema {
     throw UNRESOLVED;
   };
   let match: ScalarTag | undefined;
-  const implicit = new Type('tag:tsrun,yaml-1.1-plain', {
+  const implicit = new Type(PLAIN_TAG, {
     kind: 'scalar',
     resolve: (data) => (match = tags.find((t) => t.test!.test(data))) !== undefined,
     construct: (data) => {

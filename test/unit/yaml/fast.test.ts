@@ -122,6 +122,7 @@ describe('the fast YAML path', () => {
     same('- a\n-\n- b\n', 'f.yml', false);
     same('%YAML 1.1\n---\na: 1\n', 'f.yml', false);
     same('\uFEFFa: 1\n', 'f.yml', false);
+    same('a: !\n', 'f.yml', false);
   });
 
   it('takes an explicit key only when it pairs with its value as the yaml path does', () => {
@@ -137,6 +138,8 @@ describe('the fast YAML path', () => {
       ['a: b: c\n', /malformed YAML/, 1, 4],
       ['x: *nowhere\n', /undefined YAML alias '\*nowhere'/, 1, 4],
       ['a: 1\n---\nb: 2\n', /malformed YAML/, 2, 1],
+      [`${'k'.repeat(1100)}: 1\n`, /malformed YAML/, 1, 1],
+      [`"${'\\u0041'.repeat(180)}": 1\n`, /malformed YAML/, 1, 1],
     ];
     for (const [text, message, line, col] of cases) {
       let slow: unknown;
