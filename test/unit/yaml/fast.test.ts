@@ -109,6 +109,10 @@ describe('the fast YAML path', () => {
     same('---\n# comment\nplays:\n  - hosts: all\n    tasks:\n      - debug: msg="{{ x }}"\n        when: y\n');
     same('[1, 2, {a: b}]\n');
     same('just a scalar\n');
+    same('a: 1\r\nb:\r\n  - x\r\n  - "y"\r\n');
+    same('- - a\n  - b\n- - c\na: {}\n'.replace('a: {}\n', '- {}\n- []\n'));
+    same('a: |+\n  x\n\nb: >-\n  y\n\nc: "x\\\n   y"\nd: "é😀"\n');
+    same('a:\n  - b: 1\n    c: |\n      t\n    d: "q"\n  -\n    e: 2\n');
     expect(same('')).toBeNull();
     expect(same('# only a comment\n')).toBeNull();
   });
