@@ -62,7 +62,9 @@ export function parseFast(src: Source): unknown {
   };
 
   const mapping = (value: Record<string, unknown>, start: number, base: number, end: number): void => {
-    const fields: (string | Pos | undefined)[] = [];
+    // exactly sized: an array grown by push keeps spare room, and a large playbook holds a million of these
+    const fields = new Array<string | Pos | undefined>(((end - base) >> 1) * 3);
+    let n = 0;
     let i = base;
     for (; i + 1 < end; i += 2) {
       const keyAt = kidAt[i];
@@ -73,13 +75,15 @@ export function parseFast(src: Source): unknown {
       // far from its value (measured to where the value starts, so never less) takes the `yaml` path
       const valueAt = kidAt[i + 1] < 0 ? -(kidAt[i + 1] + 1) : kidAt[i + 1];
       if (valueAt - keyAt > 1024 || name === '<<' || name === '__proto__' || !Object.hasOwn(value, name) || !Object.is(value[name], kidValue[i + 1])) throw ABORT;
-      fields.push(name, keyAt, valuePos(kidAt[i + 1], kidValue[i + 1]));
+      fields[n++] = name;
+      fields[n++] = keyAt;
+      fields[n++] = valuePos(kidAt[i + 1], kidValue[i + 1]);
     }
     // a block mapping ends with one last attempt at a key that composes nothing
     if (i < end && !(i === end - 1 && kidAt[i] < 0 && text[start] !== '{')) throw ABORT;
     let count = 0;
     for (const own in value) if (Object.hasOwn(value, own)) count++;
-    if (fields.length / 3 !== count) throw ABORT;
+    if (n !== fields.length || n / 3 !== count) throw ABORT;
     setOrigin(value, { src, at: start, fields });
   };
 

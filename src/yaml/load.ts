@@ -60,7 +60,8 @@ export function locateLike(target: object, sources: unknown[]): void {
     if (k !== undefined || v !== undefined) fields.push(key, raw ? k : at(o, k), raw ? v : at(o, v));
   }
   const node = raw ? from.find((o) => o?.at !== undefined)?.at : sources.map(locationOf).find(Boolean);
-  setOrigin(target, { src: raw ? [...srcs][0] : undefined, at: node, fields });
+  // a copy exactly sized (an array grown by push keeps spare room): a large playbook holds one per task
+  setOrigin(target, { src: raw ? [...srcs][0] : undefined, at: node, fields: fields.slice() });
 }
 
 /**
@@ -74,7 +75,7 @@ export function locateValues(target: object, at: SourceLocation | undefined, tex
     const line = at.line + before.length - 1;
     return before.length === 1 ? { ...at, col: at.col + offset } : { file: at.file, line, col: (at.indent ?? 0) + before[before.length - 1].length + 1 };
   };
-  setOrigin(target, { at, fields: Object.keys(target).flatMap((k) => [k, undefined, offsets.has(k) ? within(offsets.get(k)!) : at]) });
+  setOrigin(target, { at, fields: Object.keys(target).flatMap((k) => [k, undefined, offsets.has(k) ? within(offsets.get(k)!) : at]).slice() });
 }
 
 /** Records where the items of a list built at load time (a `when` made a list, lists joined) stand. */
