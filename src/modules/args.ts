@@ -69,7 +69,7 @@ function validateMapping(spec: ArgSpec, raw: Record<string, unknown>, where: Whe
     if (!hit) fail({ ...where, key }, `unsupported argument "${path}${key}"${didYouMean(key, byName.keys())}`, `one of: ${Object.keys(spec).join(', ')}`);
     const [name, def] = hit;
     if (value === null || value === undefined) continue;
-    out[name] = coerce(value, def.type, def, `${path}${name}`, { ...where, key, option: name });
+    out[name] = coerce(value, def.type, def, `${path}${name}`, where, key, name);
   }
   for (const [name, def] of entriesOf(spec)) {
     // a default list or mapping is copied, so that no task's arguments share it with another's
@@ -92,10 +92,19 @@ export function checkArgGroups(
   }
 }
 
-function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where: Where): unknown {
-  // a no_log option's value is never echoed, not even when it is wrong
-  const shown = (v: unknown) => (def.noLog ? `${describe(v).split(' ')[0]} (value hidden: no_log)` : describe(v));
-  const bad = (): never => fail(where, `argument "${name}" must be ${article(type)}, got ${shown(value)}`, def.description);
+/** Where a failing argument stands; built only on failure, as a large playbook checks millions of arguments. */
+function whereOf(where: Where, key?: string, option?: string): Where {
+  return key === undefined ? where : { ...where, key, option };
+}
+
+// a no_log option's value is never echoed, not even when it is wrong
+function shownOf(def: ArgDef, v: unknown): string {
+  return def.noLog ? `${describe(v).split(' ')[0]} (value hidden: no_log)` : describe(v);
+}
+
+function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where: Where, key?: string, option?: string): unknown {
+  const shown = (v: unknown) => shownOf(def, v);
+  const bad = (): never => fail(whereOf(where, key, option), `argument "${name}" must be ${article(type)}, got ${shown(value)}`, def.description);
   let v: unknown;
   switch (type) {
     case 'raw':
@@ -128,12 +137,12 @@ function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where:
       if (Array.isArray(value)) v = value;
       else if (typeof value === 'string') v = value.split(',').map((s) => s.trim()).filter(Boolean);
       else bad();
-      if (def.elements) v = (v as unknown[]).map((e, i) => coerce(e, def.elements!, { ...def, elements: undefined, choices: undefined }, `${name}[${i}]`, where));
+      if (def.elements) v = (v as unknown[]).map((e, i) => coerce(e, def.elements!, { ...def, elements: undefined, choices: undefined }, `${name}[${i}]`, where, key, option));
       break;
     case 'dict':
       if (value && typeof value === 'object' && !Array.isArray(value)) v = value;
       else bad();
-      if (def.options) v = coerceNested(def, v as Record<string, unknown>, name, where);
+      if (def.options) v = coerceNested(def, v as Record<string, unknown>, name, whereOf(where, key, option));
       break;
     case 'mode':
       // YAML 1.1 reads 0644 as the number 420: print it back in octal, as Ansible does.
@@ -144,10 +153,10 @@ function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where:
       break;
   }
   if (def.choices && type !== 'list' && !def.choices.includes(v as string)) {
-    fail(where, `argument "${name}" must be one of ${def.choices.join(', ')}, got ${shown(value)}${def.noLog ? '' : didYouMean(String(value), def.choices.map(String))}`, def.description);
+    fail(whereOf(where, key, option), `argument "${name}" must be one of ${def.choices.join(', ')}, got ${shown(value)}${def.noLog ? '' : didYouMean(String(value), def.choices.map(String))}`, def.description);
   }
   if (def.choices && type === 'list') {
-    for (const e of v as unknown[]) if (!def.choices.includes(e as string)) fail(where, `argument "${name}" elements must be among ${def.choices.join(', ')}, got ${shown(e)}`);
+    for (const e of v as unknown[]) if (!def.choices.includes(e as string)) fail(whereOf(where, key, option), `argument "${name}" elements must be among ${def.choices.join(', ')}, got ${shown(e)}`);
   }
   return v;
 }
