@@ -31,6 +31,8 @@ export interface Outcome {
   files?: Record<string, string | null>;
   /** A lab case's `compare_remote` output, keyed `host: command`. */
   remote?: Record<string, string>;
+  /** With the case's `compare_recap`: the recap's counts per host. */
+  recap?: Record<string, Record<string, number>>;
 }
 
 /** A case file: one playbook, the files beside it, and what each tool did with it. */
@@ -52,6 +54,8 @@ export interface Case extends LabCase {
   check?: boolean;
   /** Workspace files whose content after the run is compared. */
   compare_files?: string[];
+  /** Compare the recap's counts per host (ok, changed, unreachable, failed, skipped, rescued, ignored). */
+  compare_recap?: boolean;
   /** A deliberate difference (documented in docs/ansible-differences.md): what tsrun does instead. */
   tsrun?: Outcome;
   expected?: Outcome;
@@ -75,7 +79,7 @@ export function readCase(file: string): Case {
 /** How many outcomes a case file compares: each task on each host and each file (at least its exit code). */
 export function caseCount(c: Case): number {
   const o = c.tsrun ?? c.expected;
-  return o ? Math.max(1, o.tasks.length + Object.keys(o.files ?? {}).length + Object.keys(o.remote ?? {}).length) : 0;
+  return o ? Math.max(1, o.tasks.length + Object.keys(o.files ?? {}).length + Object.keys(o.remote ?? {}).length + Object.keys(o.recap ?? {}).length) : 0;
 }
 
 interface Workspace { dir: string; args: string[] }
@@ -105,7 +109,16 @@ function readFiles(c: Case, dir: string): Record<string, string | null> | undefi
   return Object.fromEntries(c.compare_files.map((f) => [f, existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : null]));
 }
 
-interface Line { type: string; name?: string; task?: string; host?: string; status?: string; ignored?: boolean; debug?: unknown }
+interface Line { type: string; name?: string; task?: string; host?: string; status?: string; ignored?: boolean; debug?: unknown; stats?: Record<string, Record<string, number>> }
+
+const RECAP_COUNTS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'];
+
+/** The last recap's counts per host, in the keys both tools have (tsrun's `unknown` is its own, for --check). */
+function recapOf(c: Case, lines: Line[]): Outcome['recap'] {
+  if (!c.compare_recap) return undefined;
+  const stats = lines.filter((l) => l.type === 'recap').at(-1)?.stats ?? {};
+  return Object.fromEntries(Object.keys(stats).sort().map((h) => [h, Object.fromEntries(RECAP_COUNTS.map((k) => [k, stats[h][k] ?? 0]))]));
+}
 
 /**
  * Per task, its hosts' outcomes sorted by host name (both tools report hosts in finishing order); `var:` output
@@ -135,7 +148,7 @@ export function runTsrun(c: Case, lab?: LabTarget): Outcome {
   try {
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/tsrun.js'), 'playbook', ...ws.args, '--json'], { encoding: 'utf8', cwd: ws.dir, env: { ...process.env, NO_COLOR: '1' } });
     const lines = jsonLines(r.stdout).map((e) => e.type === 'host_result' ? { ...e, ...(e as { result?: object }).result, type: e.type, task: e.task } as Line : e);
-    return withFiles({ exit: r.status ?? -1, tasks: outcomes(lines, debugVars([c.tasks, c.handlers, c.plays])) }, readFiles(c, ws.dir), lab && remoteEvidence(c, lab));
+    return withExtras({ exit: r.status ?? -1, tasks: outcomes(lines, debugVars([c.tasks, c.handlers, c.plays])) }, { files: readFiles(c, ws.dir), remote: lab && remoteEvidence(c, lab), recap: recapOf(c, lines) });
   } finally {
     rmSync(ws.dir, { recursive: true, force: true });
   }
@@ -150,14 +163,16 @@ export function runAnsible(c: Case, lab?: LabTarget): Outcome {
       cwd: ws.dir,
       env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'conformance', ANSIBLE_CALLBACK_PLUGINS: CALLBACKS, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_HOST_KEY_CHECKING: '0', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_DEPRECATION_WARNINGS: '0' },
     });
-    return withFiles({ exit: r.status ?? -1, tasks: outcomes(jsonLines(r.stdout), debugVars([c.tasks, c.handlers, c.plays])) }, readFiles(c, ws.dir), lab && remoteEvidence(c, lab));
+    const lines = jsonLines(r.stdout);
+    return withExtras({ exit: r.status ?? -1, tasks: outcomes(lines, debugVars([c.tasks, c.handlers, c.plays])) }, { files: readFiles(c, ws.dir), remote: lab && remoteEvidence(c, lab), recap: recapOf(c, lines) });
   } finally {
     rmSync(ws.dir, { recursive: true, force: true });
   }
 }
 
-function withFiles(o: Outcome, files: Outcome['files'], remote?: Outcome['remote']): Outcome {
-  return { ...o, ...(files ? { files } : {}), ...(remote ? { remote } : {}) };
+/** The outcome with the compared extras the case asked for (none is written as undefined). */
+function withExtras(o: Outcome, extras: Pick<Outcome, 'files' | 'remote' | 'recap'>): Outcome {
+  return { ...o, ...Object.fromEntries(Object.entries(extras).filter(([, v]) => v !== undefined)) };
 }
 
 function isVarOutput(v: unknown, varNames: Set<string>): v is Record<string, unknown> {
@@ -230,6 +245,7 @@ export function differences(got: Outcome, want: Outcome): string[] {
   for (const [k, text] of Object.entries(want.remote ?? {})) {
     if ((got.remote ?? {})[k] !== text) out.push(`${k}: ${JSON.stringify((got.remote ?? {})[k])}, expected ${JSON.stringify(text)}`);
   }
+  if (want.recap && JSON.stringify(got.recap) !== JSON.stringify(want.recap)) out.push(`recap ${JSON.stringify(got.recap)}, expected ${JSON.stringify(want.recap)}`);
   return out;
 }
 
