@@ -71,7 +71,6 @@ const Args = argsSchema({
   follow_redirects: arg.choice(['all', 'safe', 'none', 'urllib2', 'yes', 'no'], 'Follow redirects: all, safe (only GET/HEAD) or none.', { default: 'safe' }),
 });
 
-/** Sends an HTTP request from the host with curl and checks its status. */
 /** The request as the arguments ask for it, checked before anything is sent. */
 interface UriRequest {
   codes: number[];
@@ -86,6 +85,7 @@ function request(args: UriArgs): UriRequest {
   return { codes, method, safe: method === 'GET' || method === 'HEAD' };
 }
 
+/** uri: sends an HTTP request from the host with curl and checks its status. */
 export const uri = stateModule<UriArgs, UriRequest, UriRequest>({
   name: 'uri',
   schema: Args,

@@ -39,17 +39,17 @@ function expr(source: string, text: string, offset: number): Node {
 
 /** Applies whitespace control: `-` on a tag strips the text next to it; a newline after a block tag goes (trim_blocks). */
 function trimmed(segs: Segment[]): Segment[] {
-  const out = segs.map((s) => ({ ...s }));
-  for (let i = 0; i < out.length; i++) {
-    const s = out[i];
-    if (s.kind !== 'text') continue;
-    const prev = out[i - 1];
-    const next = out[i + 1];
-    if (prev?.trimRight) s.body = s.body.replace(/^\s+/, '');
-    else if (prev && (prev.kind === 'stmt' || prev.kind === 'comment')) s.body = s.body.replace(/^\r?\n/, '');
-    if (next?.trimLeft) s.body = s.body.replace(/\s+$/, '');
-  }
-  return out;
+  // a copy only of the text segments that change: a large template has hundreds of thousands of segments
+  return segs.map((s, i) => {
+    if (s.kind !== 'text') return s;
+    const prev = segs[i - 1];
+    const next = segs[i + 1];
+    let body = s.body;
+    if (prev?.trimRight) body = body.replace(/^\s+/, '');
+    else if (prev && (prev.kind === 'stmt' || prev.kind === 'comment')) body = body.replace(/^\r?\n/, '');
+    if (next?.trimLeft) body = body.replace(/\s+$/, '');
+    return body === s.body ? s : { ...s, body };
+  });
 }
 
 class Builder {
@@ -189,16 +189,25 @@ function bind(locals: Map<string, unknown>, names: string[], item: unknown): voi
 
 /** Renders parsed statements to text; `set` outside a loop changes the scope the rest of the template sees. */
 export function renderStmts(stmts: Stmt[], scope: Scope, locals: Map<string, unknown> = new Map()): string {
-  let out = '';
+  const out: string[] = [];
+  renderInto(out, stmts, scope, locals);
+  return out.join('');
+}
+
+/**
+ * Appends the text of each statement to `out`: one join at the end makes the result flat at once, where `+=` on a
+ * large template leaves a tree of a few hundred thousand partial strings per render to flatten and collect.
+ */
+function renderInto(out: string[], stmts: Stmt[], scope: Scope, locals: Map<string, unknown>): void {
   const here = child(scope, locals);
   for (const s of stmts) {
     switch (s.k) {
-      case 'text': out += s.text; break;
-      case 'out': out += guard(s.pos, () => printed(value(here, s.expr))); break;
+      case 'text': out.push(s.text); break;
+      case 'out': out.push(guard(s.pos, () => printed(value(here, s.expr)))); break;
       case 'set': guard(s.pos, () => bind(locals, s.names, value(here, s.expr))); break;
       case 'if': {
         const branch = guard(s.pos, () => s.branches.find((b) => truthy(value(here, b.cond))));
-        out += renderStmts(branch ? branch.body : s.otherwise, scope, locals);
+        renderInto(out, branch ? branch.body : s.otherwise, scope, locals);
         break;
       }
       case 'for': {
@@ -208,7 +217,7 @@ export function renderStmts(stmts: Stmt[], scope: Scope, locals: Map<string, unk
           bind(probe, s.names, item);
           return truthy(value(child(scope, probe), s.filter!));
         })) : all;
-        if (items.length === 0) { out += renderStmts(s.otherwise, scope, locals); break; }
+        if (items.length === 0) { renderInto(out, s.otherwise, scope, locals); break; }
         items.forEach((item, i) => {
           // loop variables and sets inside the loop stay inside it, as in Jinja
           const inner = new Map(locals);
@@ -218,14 +227,13 @@ export function renderStmts(stmts: Stmt[], scope: Scope, locals: Map<string, unk
             first: i === 0, last: i === items.length - 1, length: items.length,
             previtem: i > 0 ? items[i - 1] : undefined, nextitem: items[i + 1],
           });
-          out += renderStmts(s.body, scope, inner);
+          renderInto(out, s.body, scope, inner);
         });
         break;
       }
       default: break;
     }
   }
-  return out;
 }
 
 /** Evaluates one `{{ }}` expression for text output, failing on an undefined result. */
