@@ -63,6 +63,7 @@ export class RunTally {
       // counted as ok too, as the executor (and Ansible) counts it
       s.ok++;
       s.ignored++;
+      if (r.result.changed === true) s.changed++;
     } else if (r.status === 'failed') s.failed++;
     else if (r.status === 'skipped') s.skipped++;
     else s.ok++;
