@@ -28,7 +28,7 @@ export type HostStatus = Static<typeof HostStatusSchema>;
 const count = (what: string) => Type.Integer({ minimum: 0, description: what });
 /** Per-host counts, as the recap shows them. */
 export const HostStatsSchema = Type.Object({
-  ok: count('Tasks that succeeded (changed ones included).'),
+  ok: count('Tasks that succeeded (changed ones and ignored failures included, as in Ansible).'),
   changed: count('Tasks that changed something.'),
   unreachable: count('Tasks the host could not be reached for.'),
   failed: count('Tasks that failed (not ignored, not rescued).'),

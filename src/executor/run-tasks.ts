@@ -93,7 +93,10 @@ function count(host: HostRun, r: HostResult): void {
     s.unreachable++;
     host.unreachable = true;
   } else if (r.status === 'failed' && r.ignored) {
+    // Ansible counts an ignored failure as ok too, and as changed when its result says so (recap-counts.yml)
+    s.ok++;
     s.ignored++;
+    if (r.result.changed === true) s.changed++;
   } else if (r.status === 'failed') {
     s.failed++;
     host.failed = true;

@@ -59,8 +59,12 @@ export class RunTally {
     const s = this.stats.get(r.host) ?? emptyStats();
     this.stats.set(r.host, s);
     if (r.status === 'unreachable') s.unreachable++;
-    else if (r.status === 'failed' && r.ignored) s.ignored++;
-    else if (r.status === 'failed') s.failed++;
+    else if (r.status === 'failed' && r.ignored) {
+      // counted as ok too, as the executor (and Ansible) counts it
+      s.ok++;
+      s.ignored++;
+      if (r.result.changed === true) s.changed++;
+    } else if (r.status === 'failed') s.failed++;
     else if (r.status === 'skipped') s.skipped++;
     else s.ok++;
     if (r.status === 'changed') {

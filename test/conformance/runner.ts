@@ -5,10 +5,12 @@ import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { parseYaml } from '../../src/yaml/load';
+import { closeLab, labInventory, openLab, remoteEvidence, resetHosts, type LabCase, type LabTarget } from './lab';
 
 /**
  * The differential suite: each file in cases/ is one playbook (play vars + tasks) run on the controller with the
- * local connection, and what ansible-playbook did with it (recorded under `expected`). One runner runs either tool
+ * local connection (or, with `lab: N`, over SSH on lab hosts: lab.ts), and what ansible-playbook did with it
+ * (recorded under `expected`). One runner runs either tool
  * and reduces its run to the same outcome: the exit code and, per task, its status and what debug printed.
  */
 
@@ -27,10 +29,14 @@ export interface Outcome {
   tasks: TaskOutcome[];
   /** The content of each file named in the case's `compare_files` after the run (null: it does not exist). */
   files?: Record<string, string | null>;
+  /** A lab case's `compare_remote` output, keyed `host: command`. */
+  remote?: Record<string, string>;
+  /** With the case's `compare_recap`: the recap's counts per host. */
+  recap?: Record<string, Record<string, number>>;
 }
 
 /** A case file: one playbook, the files beside it, and what each tool did with it. */
-export interface Case {
+export interface Case extends LabCase {
   description: string;
   /** The short form: one play on host h with these vars, tasks and handlers. */
   vars?: Record<string, unknown>;
@@ -48,6 +54,8 @@ export interface Case {
   check?: boolean;
   /** Workspace files whose content after the run is compared. */
   compare_files?: string[];
+  /** Compare the recap's counts per host (ok, changed, unreachable, failed, skipped, rescued, ignored). */
+  compare_recap?: boolean;
   /** A deliberate difference (documented in docs/ansible-differences.md): what tsrun does instead. */
   tsrun?: Outcome;
   expected?: Outcome;
@@ -71,22 +79,24 @@ export function readCase(file: string): Case {
 /** How many outcomes a case file compares: each task on each host and each file (at least its exit code). */
 export function caseCount(c: Case): number {
   const o = c.tsrun ?? c.expected;
-  return o ? Math.max(1, o.tasks.length + Object.keys(o.files ?? {}).length) : 0;
+  return o ? Math.max(1, o.tasks.length + Object.keys(o.files ?? {}).length + Object.keys(o.remote ?? {}).length + Object.keys(o.recap ?? {}).length) : 0;
 }
 
 interface Workspace { dir: string; args: string[] }
 
 /** A fresh directory with the playbook, inventory and files; `workdir` (an extra var) names it. */
-function workspace(c: Case): Workspace {
+function workspace(c: Case, lab?: LabTarget): Workspace {
+  if (c.lab && !lab) throw new Error(`the case needs a lab of ${c.lab} hosts (openLab)`);
   const dir = mkdtempSync(join(tmpdir(), 'tsrun-conformance-'));
   const play = join(dir, 'play.yml');
   const inventory = join(dir, 'inventory.ini');
-  writeFileSync(inventory, c.inventory ?? DEFAULT_INVENTORY);
+  writeFileSync(inventory, c.lab && lab ? labInventory(c, lab) : c.inventory ?? DEFAULT_INVENTORY);
+  if (c.lab && lab) resetHosts(c, lab);
   for (const [path, text] of Object.entries(c.files ?? {})) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
-  const plays = c.plays ?? [{ hosts: 'h', gather_facts: false, vars: c.vars ?? {}, tasks: c.tasks ?? [], ...(c.handlers ? { handlers: c.handlers } : {}) }];
+  const plays = c.plays ?? [{ hosts: c.lab ? 'all' : 'h', gather_facts: false, vars: c.vars ?? {}, tasks: c.tasks ?? [], ...(c.handlers ? { handlers: c.handlers } : {}) }];
   writeFileSync(play, YAML.stringify(plays));
   const args = ['-i', inventory, play, '-e', `workdir=${dir}`];
   for (const e of c.extra_vars ?? []) args.push('-e', e);
@@ -99,7 +109,16 @@ function readFiles(c: Case, dir: string): Record<string, string | null> | undefi
   return Object.fromEntries(c.compare_files.map((f) => [f, existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : null]));
 }
 
-interface Line { type: string; name?: string; task?: string; host?: string; status?: string; ignored?: boolean; debug?: unknown }
+interface Line { type: string; name?: string; task?: string; host?: string; status?: string; ignored?: boolean; debug?: unknown; stats?: Record<string, Record<string, number>> }
+
+const RECAP_COUNTS = ['ok', 'changed', 'unreachable', 'failed', 'skipped', 'rescued', 'ignored'];
+
+/** The last recap's counts per host, in the keys both tools have (tsrun's `unknown` is its own, for --check). */
+function recapOf(c: Case, lines: Line[]): Outcome['recap'] {
+  if (!c.compare_recap) return undefined;
+  const stats = lines.filter((l) => l.type === 'recap').at(-1)?.stats ?? {};
+  return Object.fromEntries(Object.keys(stats).sort().map((h) => [h, Object.fromEntries(RECAP_COUNTS.map((k) => [k, stats[h][k] ?? 0]))]));
+}
 
 /**
  * Per task, its hosts' outcomes sorted by host name (both tools report hosts in finishing order); `var:` output
@@ -124,34 +143,36 @@ function jsonLines(stdout: string): Line[] {
 }
 
 /** Runs a case with tsrun (its CLI, --json). */
-export function runTsrun(c: Case): Outcome {
-  const ws = workspace(c);
+export function runTsrun(c: Case, lab?: LabTarget): Outcome {
+  const ws = workspace(c, lab);
   try {
     const r = spawnSync(process.execPath, [join(ROOT, 'bin/tsrun.js'), 'playbook', ...ws.args, '--json'], { encoding: 'utf8', cwd: ws.dir, env: { ...process.env, NO_COLOR: '1' } });
     const lines = jsonLines(r.stdout).map((e) => e.type === 'host_result' ? { ...e, ...(e as { result?: object }).result, type: e.type, task: e.task } as Line : e);
-    return withFiles({ exit: r.status ?? -1, tasks: outcomes(lines, debugVars([c.tasks, c.handlers, c.plays])) }, readFiles(c, ws.dir));
+    return withExtras({ exit: r.status ?? -1, tasks: outcomes(lines, debugVars([c.tasks, c.handlers, c.plays])) }, { files: readFiles(c, ws.dir), remote: lab && remoteEvidence(c, lab), recap: recapOf(c, lines) });
   } finally {
     rmSync(ws.dir, { recursive: true, force: true });
   }
 }
 
 /** Runs a case with ansible-playbook (this suite's callback, callback/conformance.py). */
-export function runAnsible(c: Case): Outcome {
-  const ws = workspace(c);
+export function runAnsible(c: Case, lab?: LabTarget): Outcome {
+  const ws = workspace(c, lab);
   try {
     const r = spawnSync('ansible-playbook', ws.args, {
       encoding: 'utf8',
       cwd: ws.dir,
       env: { ...process.env, ANSIBLE_STDOUT_CALLBACK: 'conformance', ANSIBLE_CALLBACK_PLUGINS: CALLBACKS, ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: '0', ANSIBLE_HOST_KEY_CHECKING: '0', ANSIBLE_LOCALHOST_WARNING: '0', ANSIBLE_DEPRECATION_WARNINGS: '0' },
     });
-    return withFiles({ exit: r.status ?? -1, tasks: outcomes(jsonLines(r.stdout), debugVars([c.tasks, c.handlers, c.plays])) }, readFiles(c, ws.dir));
+    const lines = jsonLines(r.stdout);
+    return withExtras({ exit: r.status ?? -1, tasks: outcomes(lines, debugVars([c.tasks, c.handlers, c.plays])) }, { files: readFiles(c, ws.dir), remote: lab && remoteEvidence(c, lab), recap: recapOf(c, lines) });
   } finally {
     rmSync(ws.dir, { recursive: true, force: true });
   }
 }
 
-function withFiles(o: Outcome, files: Outcome['files']): Outcome {
-  return files ? { ...o, files } : o;
+/** The outcome with the compared extras the case asked for (none is written as undefined). */
+function withExtras(o: Outcome, extras: Pick<Outcome, 'files' | 'remote' | 'recap'>): Outcome {
+  return { ...o, ...Object.fromEntries(Object.entries(extras).filter(([, v]) => v !== undefined)) };
 }
 
 function isVarOutput(v: unknown, varNames: Set<string>): v is Record<string, unknown> {
@@ -221,6 +242,10 @@ export function differences(got: Outcome, want: Outcome): string[] {
   for (const [f, text] of Object.entries(want.files ?? {})) {
     if ((got.files ?? {})[f] !== text) out.push(`file ${f}: ${JSON.stringify((got.files ?? {})[f])}, expected ${JSON.stringify(text)}`);
   }
+  for (const [k, text] of Object.entries(want.remote ?? {})) {
+    if ((got.remote ?? {})[k] !== text) out.push(`${k}: ${JSON.stringify((got.remote ?? {})[k])}, expected ${JSON.stringify(text)}`);
+  }
+  if (want.recap && JSON.stringify(got.recap) !== JSON.stringify(want.recap)) out.push(`recap ${JSON.stringify(got.recap)}, expected ${JSON.stringify(want.recap)}`);
   return out;
 }
 
@@ -237,9 +262,10 @@ function hasAnsible(): boolean {
  * `npm run conformance [NAME...]`: both tools on every case (or the files whose name holds NAME). A case passes when
  * tsrun does what ansible-playbook does, or, for a documented difference, what the case's `tsrun` says while
  * ansible-playbook still does what `expected` says. `--record` writes ansible-playbook's outcome into the files;
- * `--tsrun-only` compares tsrun with the recorded outcomes (the unit test's mode, without Ansible).
+ * `--tsrun-only` compares tsrun with the recorded outcomes (the unit test's mode, without Ansible). Lab cases share
+ * one light lab (`conformance`, or $TSRUN_CONFORMANCE_LAB), brought up for them and taken down at the end.
  */
-function main(): void {
+async function main(): Promise<void> {
   const tsrunOnly = process.argv.includes('--tsrun-only');
   if (!tsrunOnly && !hasAnsible()) {
     console.error('ansible-playbook is not installed (apt-get install ansible-core; bin/setup.sh installs it)');
@@ -249,32 +275,40 @@ function main(): void {
   const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const started = performance.now();
   const count = { files: 0, cases: 0, identical: 0, differences: 0, failed: 0 };
-  for (const file of caseFiles().filter((f) => only.length === 0 || only.some((o) => f.includes(o)))) {
-    const c = readCase(file);
-    let ansible = c.expected;
-    if (!tsrunOnly) {
-      ansible = runAnsible(c);
-      if (record) {
-        const doc = YAML.parseDocument(readFileSync(file, 'utf8'), { version: '1.1' });
-        doc.set('expected', doc.createNode(ansible));
-        writeFileSync(file, doc.toString({ lineWidth: 0 }));
-        c.expected = ansible;
+  const files = caseFiles().filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
+  const labNodes = Math.max(0, ...files.map((f) => readCase(f).lab ?? 0));
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const lab = labNodes ? await openLab(labNodes, 'conformance', log) : undefined;
+  try {
+    for (const file of files) {
+      const c = readCase(file);
+      let ansible = c.expected;
+      if (!tsrunOnly) {
+        ansible = runAnsible(c, lab);
+        if (record) {
+          const doc = YAML.parseDocument(readFileSync(file, 'utf8'), { version: '1.1' });
+          doc.set('expected', doc.createNode(ansible));
+          writeFileSync(file, doc.toString({ lineWidth: 0 }));
+          c.expected = ansible;
+        }
       }
+      if (!ansible) { console.log(`FAIL ${basename(file)}\n  no recorded outcome: run with --record`); count.failed++; continue; }
+      const diff = differences(runTsrun(c, lab), c.tsrun ?? ansible);
+      // a documented difference still holds only while ansible-playbook does what the case recorded
+      if (c.tsrun && c.expected && !tsrunOnly) diff.push(...differences(ansible, c.expected).map((d) => `ansible-playbook changed: ${d}`));
+      const n = caseCount(c);
+      count.files++;
+      count.cases += n;
+      if (diff.length) { count.failed += n; console.log(`FAIL ${basename(file)}\n  ${diff.join('\n  ')}`); continue; }
+      if (c.tsrun) count.differences += n; else count.identical += n;
+      console.log(`ok   ${basename(file)} (${n}${c.tsrun ? ', documented difference' : ''})`);
     }
-    if (!ansible) { console.log(`FAIL ${basename(file)}\n  no recorded outcome: run with --record`); count.failed++; continue; }
-    const diff = differences(runTsrun(c), c.tsrun ?? ansible);
-    // a documented difference still holds only while ansible-playbook does what the case recorded
-    if (c.tsrun && c.expected && !tsrunOnly) diff.push(...differences(ansible, c.expected).map((d) => `ansible-playbook changed: ${d}`));
-    const n = caseCount(c);
-    count.files++;
-    count.cases += n;
-    if (diff.length) { count.failed += n; console.log(`FAIL ${basename(file)}\n  ${diff.join('\n  ')}`); continue; }
-    if (c.tsrun) count.differences += n; else count.identical += n;
-    console.log(`ok   ${basename(file)} (${n}${c.tsrun ? ', documented difference' : ''})`);
+  } finally {
+    if (lab) await closeLab(lab, log);
   }
   const secs = ((performance.now() - started) / 1000).toFixed(0);
   console.log(`${count.files} files, ${count.cases} cases: ${count.identical} identical, ${count.differences} documented differences, ${count.failed} failed (${secs} s)`);
   process.exit(count.failed ? 1 : 0);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

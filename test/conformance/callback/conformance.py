@@ -51,3 +51,10 @@ class CallbackModule(CallbackBase):
 
     def v2_runner_on_async_failed(self, result):
         self._result(result, 'failed')
+
+    def v2_playbook_on_stats(self, stats):
+        # the recap, per host, in the runner's names
+        names = {'ok': 'ok', 'changed': 'changed', 'unreachable': 'unreachable', 'failures': 'failed', 'skipped': 'skipped',
+                 'rescued': 'rescued', 'ignored': 'ignored'}
+        hosts = sorted(set(stats.processed))
+        self._line({'type': 'recap', 'stats': {h: {names[k]: v for k, v in stats.summarize(h).items() if k in names} for h in hosts}})
