@@ -274,7 +274,7 @@ describe.sequential('issue 12 defects in the lab', () => {
 
   it('nginx-lb l7: the default server refuses other host names (TLS handshake and Host), Rancher\'s name is served', async () => {
     // node-precheck is another test's: this lab's nodes already serve 80 and 443 from the layer-4 test
-    const run = await playbook(join(PLAYBOOKS, 'l7-lb.yml'), lab.inventoryPath, '--skip-tags', 'node-precheck', '--json');
+    const run = await playbook(join(PLAYBOOKS, 'l7-lb.yml'), lab.inventoryPath, '--skip-tags', 'node-precheck', '-e', `rke_config_path=${join(tmp, 'rancher-cluster.yml')}`, '--json');
     timings.push(`l7 ${run.seconds.toFixed(1)} s`);
     expect(run.exitCode, failures(run) || run.stdout.slice(-3000)).toBe(0);
     await startBackends(lab, [80]);
