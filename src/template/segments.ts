@@ -1,3 +1,4 @@
+import { lineOf, lineStarts } from '../core/lines';
 import { TemplateSyntaxError } from './rewrite';
 
 /** One piece of a template: text, `{{ expression }}`, `{% statement %}` or `{# comment #}`. */
@@ -24,26 +25,17 @@ export function contentOffset(seg: Segment): number {
 
 /** Line (1-based) and column (0-based) of an offset. */
 export function positionOf(source: string, offset: number): { line: number; column: number } {
-  const starts = lineStarts(source);
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - starts[lo] };
+  const { line, start } = lineOf(startsFor(source), offset);
+  return { line: line + 1, column: offset - start };
 }
 
 let lastStarts: { source: string; starts: number[] } | undefined;
 
 /** Where each line of `source` starts, kept for the last source: a template's every tag asks, so once per template, not per tag. */
-function lineStarts(source: string): number[] {
+function startsFor(source: string): number[] {
   if (lastStarts?.source === source) return lastStarts.starts;
-  const starts = [0];
-  for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
-  lastStarts = { source, starts };
-  return starts;
+  lastStarts = { source, starts: lineStarts(source) };
+  return lastStarts.starts;
 }
 
 const CLOSERS: Record<string, string> = { '{{': '}}', '{%': '%}', '{#': '#}' };

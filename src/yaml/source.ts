@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../core/errors';
+import { lineOf, lineStarts } from '../core/lines';
 
 /** A loaded file: its name and text; its line starts are computed on the first location asked of it. */
 export interface Source {
@@ -10,25 +11,15 @@ export interface Source {
 /** An offset into a loaded file (a node's start; +1 inside a quoted scalar's quote), or a location already known. */
 export type Pos = number | SourceLocation;
 
-function lineStarts(src: Source): number[] {
-  if (src.starts) return src.starts;
-  const starts = [0];
-  for (let i = src.text.indexOf('\n'); i >= 0; i = src.text.indexOf('\n', i + 1)) starts.push(i + 1);
-  src.starts = starts;
-  return starts;
+function startsOf(src: Source): number[] {
+  src.starts ??= lineStarts(src.text);
+  return src.starts;
 }
 
 /** The 1-based line and column of an offset. */
 export function locate(src: Source, offset: number): SourceLocation {
-  const starts = lineStarts(src);
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { file: src.file, line: lo + 1, col: offset - starts[lo] + 1 };
+  const { line, start } = lineOf(startsOf(src), offset);
+  return { file: src.file, line: line + 1, col: offset - start + 1 };
 }
 
 const INDENT = / */y;
