@@ -142,7 +142,7 @@ export async function applyCommand(ctx: ModuleContext, inv: Invocation): Promise
   const stderr = strip(r.stderr);
   const data = { cmd: inv.shown, rc: r.rc, stdout, stderr, stdout_lines: lines(stdout), stderr_lines: lines(stderr), ...timing };
   if (r.timedOut) {
-    return { result: { changed: true, failed: true, msg: `command timed out after ${+((ctx.timeoutMs ?? 0) / 1000).toFixed(1)} s`, data } };
+    return { result: { changed: false, failed: true, msg: `command timed out after ${+((ctx.timeoutMs ?? 0) / 1000).toFixed(1)} s`, data } };
   }
   return { result: r.rc === 0 ? { changed: true, msg: '', data } : { changed: true, failed: true, msg: 'non-zero return code', data } };
 }
