@@ -13,20 +13,17 @@ function counts(value: string): number[] {
   return [...new Set(n.map(Number))].sort((a, b) => a - b);
 }
 
-function reps(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 20) {
-    throw new TsrunError('USAGE', `bench: --reps ${JSON.stringify(value)} is out of range`, { expected: 'a whole number from 1 to 20' });
-  }
-  return Number(value);
+/** A parser for a flag that takes a whole number from 1, up to `max` when there is one. */
+function wholeNumber(flag: string, max = Infinity): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      throw new TsrunError('USAGE', `bench: ${flag} ${JSON.stringify(value)} is out of range`, { expected: `a whole number from 1${max === Infinity ? '' : ` to ${max}`}` });
+    }
+    return Number(value);
+  };
 }
 
-function forks(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new TsrunError('USAGE', `bench: --forks ${JSON.stringify(value)} is not a number of hosts`, { expected: 'a whole number from 1' });
-  }
-  return Number(value);
-}
-
+const reps = wholeNumber('--reps', 20);
 function tools(value: string): Tool[] {
   const t = value.split(',').map((s) => s.trim());
   if (!t.length || !t.every((x) => x === 'tsrun' || x === 'ansible' || x === 'mitogen')) {
@@ -43,12 +40,12 @@ export function registerBenchCommand(program: Command): void {
     .option('--hosts <counts>', 'host counts, comma separated', counts, [10, 50])
     .option('--reps <n>', 'repetitions of every case', reps, 3)
     .option('--tools <list>', 'controllers to compare: tsrun,ansible,mitogen', tools, ['tsrun', 'ansible'] as Tool[])
-    .option('--forks <n>', 'hosts each controller runs at once (default: the host count)', forks)
+    .option('--forks <n>', 'hosts each controller runs at once (default: the host count)', wholeNumber('--forks'))
     .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')
     .option('--no-large', 'skip the large-input cases (a 7 MB template to 10 hosts, a 50 MB playbook checked)')
     .option('--large-only', 'only the large-input cases')
     .option('--startup-only', 'only the start-up cases (tsrun --version, a 1-task local playbook) against node -e 0')
-    .option('--startup-runs <n>', 'back-to-back pairs per start-up case', reps, 7)
+    .option('--startup-runs <n>', 'back-to-back pairs per start-up case', wholeNumber('--startup-runs', 20), 7)
     .option('--out <dir>', 'where results.md, results.json and chart.svg go', DEFAULT_OUT)
     .action(async (o: BenchFlags) => {
       // loaded on use, like the lab: playbook runs should not pay for the benchmark's modules at start-up

@@ -29,3 +29,27 @@ export interface Reporter {
 export function emptyStats(): HostStats {
   return { ok: 0, changed: 0, unreachable: 0, failed: 0, skipped: 0, unknown: 0, rescued: 0, ignored: 0 };
 }
+
+/**
+ * Adds one result to a host's counts, as Ansible's recap counts it: an ignored failure is ok too, and changed when
+ * its result says so (recap-counts.yml). The executor and the output's interrupted recap both count with this.
+ */
+export function tally(s: HostStats, r: HostResult): void {
+  switch (r.status) {
+    case 'unreachable': s.unreachable++; break;
+    case 'skipped': s.skipped++; break;
+    case 'unknown': s.unknown++; break;
+    case 'failed':
+      if (!r.ignored) {
+        s.failed++;
+        break;
+      }
+      s.ok++;
+      s.ignored++;
+      if (r.result.changed === true) s.changed++;
+      break;
+    default:
+      s.ok++;
+      if (r.status === 'changed') s.changed++;
+  }
+}

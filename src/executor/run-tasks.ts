@@ -6,7 +6,7 @@ import { loadTaskFile } from '../playbook/tasks';
 import { roleHandlers, RoleLoader, roleSearchPath } from '../playbook/roles';
 import type { TaskDef } from '../playbook/types';
 import type { PlayContext } from './context';
-import type { HostResult } from './events';
+import { tally, type HostResult } from './events';
 import type { HostRun } from './host';
 import { expand, holds, truthy, whereOf } from './render';
 import { inherit, joinConditions, selectedByTags, type Inherited } from './scope';
@@ -88,26 +88,9 @@ function stopOnFailures(pc: PlayContext, hosts: HostRun[], results: HostResult[]
 }
 
 function count(host: HostRun, r: HostResult): void {
-  const s = host.stats;
-  if (r.status === 'unreachable') {
-    s.unreachable++;
-    host.unreachable = true;
-  } else if (r.status === 'failed' && r.ignored) {
-    // Ansible counts an ignored failure as ok too, and as changed when its result says so (recap-counts.yml)
-    s.ok++;
-    s.ignored++;
-    if (r.result.changed === true) s.changed++;
-  } else if (r.status === 'failed') {
-    s.failed++;
-    host.failed = true;
-  } else if (r.status === 'skipped') {
-    s.skipped++;
-  } else if (r.status === 'unknown') {
-    s.unknown++;
-  } else {
-    s.ok++;
-    if (r.status === 'changed') s.changed++;
-  }
+  tally(host.stats, r);
+  if (r.status === 'unreachable') host.unreachable = true;
+  else if (r.status === 'failed' && !r.ignored) host.failed = true;
 }
 
 function displayName(pc: PlayContext, task: TaskDef, host: HostRun, inh: Inherited): string {

@@ -102,10 +102,11 @@ function shownOf(def: ArgDef, v: unknown): string {
   return def.noLog ? `${describe(v).split(' ')[0]} (value hidden: no_log)` : describe(v);
 }
 
+const BAD = Symbol('bad argument');
+
 function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where: Where, key?: string, option?: string): unknown {
-  const shown = (v: unknown) => shownOf(def, v);
-  const bad = (): never => fail(whereOf(where, key, option), `argument "${name}" must be ${article(type)}, got ${shown(value)}`, def.description);
-  let v: unknown;
+  // no closures here: a large playbook coerces millions of arguments, and a failing one is found by the sentinel
+  let v: unknown = BAD;
   switch (type) {
     case 'raw':
       v = value;
@@ -114,49 +115,46 @@ function coerce(value: unknown, type: ArgType, def: ArgDef, name: string, where:
     case 'path':
       if (typeof value === 'string') v = value;
       else if (typeof value === 'number' || typeof value === 'boolean') v = String(value);
-      else bad();
       break;
     case 'int':
       if (typeof value === 'number' && Number.isInteger(value)) v = value;
       else if (typeof value === 'string' && /^-?\d+$/.test(value.trim())) v = Number(value);
-      else bad();
       break;
     case 'float':
       if (typeof value === 'number') v = value;
       else if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) v = Number(value);
-      else bad();
       break;
     case 'bool':
       if (typeof value === 'boolean') v = value;
       else if (typeof value === 'string' && TRUE.has(value.toLowerCase())) v = true;
       else if (typeof value === 'string' && FALSE.has(value.toLowerCase())) v = false;
       else if (value === 1 || value === 0) v = value === 1;
-      else bad();
       break;
     case 'list':
       if (Array.isArray(value)) v = value;
       else if (typeof value === 'string') v = value.split(',').map((s) => s.trim()).filter(Boolean);
-      else bad();
-      if (def.elements) v = (v as unknown[]).map((e, i) => coerce(e, def.elements!, { ...def, elements: undefined, choices: undefined }, `${name}[${i}]`, where, key, option));
+      if (def.elements && v !== BAD) {
+        const element: ArgDef = { ...def, elements: undefined, choices: undefined };
+        v = (v as unknown[]).map((e, i) => coerce(e, def.elements!, element, `${name}[${i}]`, where, key, option));
+      }
       break;
     case 'dict':
       if (value && typeof value === 'object' && !Array.isArray(value)) v = value;
-      else bad();
-      if (def.options) v = coerceNested(def, v as Record<string, unknown>, name, whereOf(where, key, option));
+      if (def.options && v !== BAD) v = coerceNested(def, v as Record<string, unknown>, name, whereOf(where, key, option));
       break;
     case 'mode':
       // YAML 1.1 reads 0644 as the number 420: print it back in octal, as Ansible does.
       if (typeof value === 'number' && Number.isInteger(value)) v = value.toString(8).padStart(4, '0');
       else if (typeof value === 'string' && /^[0-7]{3,4}$/.test(value)) v = value.padStart(4, '0');
       else if (typeof value === 'string' && /^[ugoa]*[-+=][rwxXst]*(,[ugoa]*[-+=][rwxXst]*)*$/.test(value)) v = value;
-      else bad();
       break;
   }
+  if (v === BAD) fail(whereOf(where, key, option), `argument "${name}" must be ${article(type)}, got ${shownOf(def, value)}`, def.description);
   if (def.choices && type !== 'list' && !def.choices.includes(v as string)) {
-    fail(whereOf(where, key, option), `argument "${name}" must be one of ${def.choices.join(', ')}, got ${shown(value)}${def.noLog ? '' : didYouMean(String(value), def.choices.map(String))}`, def.description);
+    fail(whereOf(where, key, option), `argument "${name}" must be one of ${def.choices.join(', ')}, got ${shownOf(def, value)}${def.noLog ? '' : didYouMean(String(value), def.choices.map(String))}`, def.description);
   }
   if (def.choices && type === 'list') {
-    for (const e of v as unknown[]) if (!def.choices.includes(e as string)) fail(whereOf(where, key, option), `argument "${name}" elements must be among ${def.choices.join(', ')}, got ${shown(e)}`);
+    for (const e of v as unknown[]) if (!def.choices.includes(e as string)) fail(whereOf(where, key, option), `argument "${name}" elements must be among ${def.choices.join(', ')}, got ${shownOf(def, e)}`);
   }
   return v;
 }

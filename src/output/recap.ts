@@ -1,6 +1,6 @@
 import { styleText } from 'node:util';
 import type { HostResult, HostStats, RunEvent } from '../executor/events';
-import { emptyStats } from '../executor/events';
+import { emptyStats, tally } from '../executor/events';
 import { commandOutput, seconds } from './format';
 import { byHostName } from '../core/host-order';
 
@@ -58,19 +58,8 @@ export class RunTally {
   private result(task: string, r: HostResult): void {
     const s = this.stats.get(r.host) ?? emptyStats();
     this.stats.set(r.host, s);
-    if (r.status === 'unreachable') s.unreachable++;
-    else if (r.status === 'failed' && r.ignored) {
-      // counted as ok too, as the executor (and Ansible) counts it
-      s.ok++;
-      s.ignored++;
-      if (r.result.changed === true) s.changed++;
-    } else if (r.status === 'failed') s.failed++;
-    else if (r.status === 'skipped') s.skipped++;
-    else s.ok++;
-    if (r.status === 'changed') {
-      s.changed++;
-      this.changed.add(r.host);
-    }
+    tally(s, r);
+    if (r.status === 'changed') this.changed.add(r.host);
     if ((r.status === 'failed' && !r.ignored) || r.status === 'unreachable') {
       this.failures.push({ host: r.host, task, location: this.tasks.get(task)?.location, msg: `${r.msg ?? 'failed'}${r.status === 'failed' ? commandOutput(r.result) : ''}`, status: r.status });
     }
