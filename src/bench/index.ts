@@ -23,7 +23,6 @@ function wholeNumber(flag: string, max = Infinity): (value: string) => number {
   };
 }
 
-const reps = wholeNumber('--reps', 20);
 function tools(value: string): Tool[] {
   const t = value.split(',').map((s) => s.trim());
   if (!t.length || !t.every((x) => x === 'tsrun' || x === 'ansible' || x === 'mitogen')) {
@@ -38,7 +37,7 @@ export function registerBenchCommand(program: Command): void {
     .command('bench')
     .description('benchmark tsrun against ansible-playbook and a raw ssh floor on light lab hosts (root, Linux)')
     .option('--hosts <counts>', 'host counts, comma separated', counts, [10, 50])
-    .option('--reps <n>', 'repetitions of every case', reps, 3)
+    .option('--reps <n>', 'repetitions of every case', wholeNumber('--reps', 20), 3)
     .option('--tools <list>', 'controllers to compare: tsrun,ansible,mitogen', tools, ['tsrun', 'ansible'] as Tool[])
     .option('--forks <n>', 'hosts each controller runs at once (default: the host count)', wholeNumber('--forks'))
     .option('--lab <name>', 'name of the lab the benchmark brings up and takes down', 'bench')

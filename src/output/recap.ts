@@ -1,6 +1,5 @@
 import { styleText } from 'node:util';
-import type { HostResult, HostStats, RunEvent } from '../executor/events';
-import { emptyStats, tally } from '../executor/events';
+import { emptyStats, tally, type HostResult, type HostStats, type RunEvent } from '../executor/events';
 import { commandOutput, seconds } from './format';
 import { byHostName } from '../core/host-order';
 
