@@ -4,11 +4,12 @@ import type { Client, SFTPWrapper } from 'ssh2';
 import { describeTarget, type SshParams } from './params';
 import { atomicWriteScript, describeBecome, installScript, invocation, needsSudo, quote, sent } from './shell';
 import { sftpUpload, sftpUnlink } from './sftp-put';
+import { sftpReader } from './sftp-read';
 import { channelCommand, runChannel, type RawResult } from './ssh-exec';
 import { tempPath } from './temp';
 import { RemoteShell } from './ssh-shell';
 import type { OpenedClient } from './ssh-open';
-import { UnreachableError, type Become, type Connection, type ExecOptions, type ExecResult, type PutOptions } from './types';
+import { UnreachableError, type Become, type Connection, type ExecOptions, type ExecResult, type FileReader, type PutOptions } from './types';
 
 /** Exec channels open at once per connection: below OpenSSH's default MaxSessions (10), leaving one for SFTP and one for the shell. */
 const MAX_CHANNELS = 7;
@@ -25,6 +26,7 @@ export class SshConnection implements Connection {
   private current?: Promise<OpenedClient>;
   private sftp?: Promise<SFTPWrapper>;
   private shell?: Promise<RemoteShell>;
+  private reader?: FileReader;
   private dropped = false;
   private reopened = false;
   private closed = false;
@@ -165,6 +167,14 @@ export class SshConnection implements Connection {
     shell = await this.shell?.catch(() => undefined);
     // claimed synchronously after the last await, so two callers never share it
     return shell?.claim() ? shell : undefined;
+  }
+
+  files(become?: Become): FileReader | undefined {
+    if (needsSudo(this.become(become), this.params.user)) return undefined;
+    return (this.reader ??= sftpReader(async () => {
+      if (this.interrupted) throw new Error(`${this.host}: interrupted; not started`);
+      return this.sftpSession();
+    }, (p) => this.guard(p)));
   }
 
   private async sftpSession(): Promise<SFTPWrapper> {

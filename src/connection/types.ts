@@ -49,6 +49,11 @@ export interface Connection {
   put(dest: string, content: string | Buffer, opts?: PutOptions): Promise<void>;
   /** Reads a whole file, or undefined when it does not exist. */
   get(path: string, opts?: { become?: Become }): Promise<Buffer | undefined>;
+  /**
+   * Reads file state in-process on the host (SFTP), without starting a program there, when commands under
+   * `become` run as the login user; undefined otherwise (commands under sudo read as another user).
+   */
+  files?(become?: Become): FileReader | undefined;
   /** After an interrupt: stop this run's commands on the host and remove its temporary files (bounded in time). */
   interrupt?(): Promise<void>;
   close(): Promise<void>;
@@ -62,5 +67,36 @@ export class UnreachableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'UnreachableError';
+  }
+}
+
+/** What SFTP tells of a path: no inode, device or owner name. */
+export interface PathAttrs {
+  /** st_mode: the type bits and the permission bits. */
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtime: number;
+}
+
+/**
+ * File reads as the login user that start no program on the host. Each method resolves to undefined when the
+ * path does not exist and throws on anything else (permission denied, a loop, a lost connection).
+ */
+export interface FileReader {
+  lstat(path: string): Promise<PathAttrs | undefined>;
+  stat(path: string): Promise<PathAttrs | undefined>;
+  readlink(path: string): Promise<string | undefined>;
+  realpath(path: string): Promise<string | undefined>;
+  /** A whole regular file (stat it first: opening a FIFO would block); throws PermissionError when unreadable. */
+  read(path: string): Promise<Buffer | undefined>;
+}
+
+/** A read refused by the host's permissions, told apart so that a probe can treat the file as unreadable. */
+export class PermissionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermissionError';
   }
 }

@@ -143,9 +143,11 @@ export const file = stateModule<FileArgs, FileModState, string[]>({
   async read(ctx, args) {
     const state = args.state;
     const follow = args.follow && state !== 'link' && state !== 'hard' && state !== 'absent';
-    const reqs = [{ path: args.path, follow, tree: args.recurse }];
+    // a hard link is told by its inode and device, which only the shell probe reads
+    const ids = state === 'hard';
+    const reqs = [{ path: args.path, follow, tree: args.recurse, ids }];
     const src = srcPath(args);
-    if (src !== undefined && (state === 'link' || state === 'hard')) reqs.push({ path: src, follow: true, tree: false });
+    if (src !== undefined && (state === 'link' || state === 'hard')) reqs.push({ path: src, follow: true, tree: false, ids });
     if (state !== 'absent') await checkOwners(ctx, args);
     const r = await probe(ctx, reqs);
     return { file: r.files[0], src: r.files[1], tree: r.tree[0] };

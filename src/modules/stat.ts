@@ -37,7 +37,7 @@ export const stat = stateModule<StatArgs, FileState, never>({
   examples: '- stat: { path: /etc/nginx/nginx.conf }\n  register: conf\n- debug: { msg: "missing" }\n  when: not conf.stat.exists',
   schema: Args,
   async read(ctx, args) {
-    return (await probe(ctx, [{ path: args.path, follow: args.follow, checksum: args.get_checksum }])).files[0];
+    return (await probe(ctx, [{ path: args.path, follow: args.follow, checksum: args.get_checksum, ids: true }])).files[0];
   },
   plan: (f) => ({ changed: false, diff: [], data: { stat: statData(f) } }),
   async apply() {},

@@ -47,7 +47,7 @@ export function freePort(addr: string): Promise<number> {
  * Starts `/usr/sbin/sshd -D -e -f CONFIG` on `addr` with its own host key (in `hostKeyDir` when
  * given, so servers can share or deliberately differ), the given authorized_keys file and extra lines.
  */
-export async function startSshd(opts: { addr: string; authorizedKeys: string; hostKeyDir?: string; extra?: string[] }): Promise<Sshd> {
+export async function startSshd(opts: { addr: string; authorizedKeys: string; hostKeyDir?: string; extra?: string[]; wrap?: string[] }): Promise<Sshd> {
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation directory
   const dir = labDir('tsrun-sshd-');
   const keyDir = opts.hostKeyDir ?? dir;
@@ -74,7 +74,9 @@ export async function startSshd(opts: { addr: string; authorizedKeys: string; ho
       '',
     ].join('\n'),
   );
-  const proc = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // `wrap`: a command that runs sshd as its last arguments (strace, to see what the host is made to start)
+  const argv = [...(opts.wrap ?? []), '/usr/sbin/sshd', '-D', '-e', '-f', config];
+  const proc = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`sshd did not start:\n${log}`)), 10_000);
@@ -90,7 +92,9 @@ export async function startSshd(opts: { addr: string; authorizedKeys: string; ho
   const stop = async () => {
     if (proc.exitCode === null) {
       const gone = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
+      // a wrapper such as strace outlives a SIGTERM of its own: stop sshd itself, and the wrapper ends with it
+      if (opts.wrap) process.kill(Number(readFileSync(join(dir, 'sshd.pid'), 'utf8')), 'SIGTERM');
+      else proc.kill('SIGTERM');
       await gone;
     }
     rmSync(dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { quote } from '../../connection/shell';
 import type { ModuleContext } from '../types';
 import { sh } from './exec';
 import { overlayProbe } from '../../predict/overlay';
+import { sftpStates } from './probe-sftp';
 
 /** What a path is, as `stat` and `find -printf` see it. */
 export type FileType = 'file' | 'directory' | 'link' | 'other';
@@ -59,6 +60,8 @@ export interface ProbeRequest {
   tree?: boolean;
   /** Also resolve the parent directory's symbolic links (readlink -f), as FileState.realDir. */
   realDir?: boolean;
+  /** The inode and device are needed (SFTP does not report them). */
+  ids?: boolean;
 }
 
 /** Everything one probe learns: each path's state, and who the commands run as. */
@@ -169,15 +172,20 @@ export async function probe(ctx: ModuleContext, requests: readonly ProbeRequest[
   }
   const key = ctx.become?.enabled ? `become ${ctx.become.user ?? 'root'}` : 'login';
   const known = identities.get(ctx.conn)?.get(key);
-  const r = await sh(ctx, probeScript(requests, !known), `could not read ${requests.map((q) => q.path).join(', ')}`);
-  const out = parseProbe(r.stdout, requests);
-  if (known) Object.assign(out, known);
-  else if (out.user) {
+  // the first probe asks the shell who the commands run as; later ones read over SFTP when they may
+  const files = known && (await sftpStates(ctx.conn.files?.(ctx.become), requests));
+  const out = files ? { files, tree: files.map(() => []), ...known } : await shellProbe(ctx, requests, known);
+  if (!known && out.user) {
     if (!identities.has(ctx.conn)) identities.set(ctx.conn, new Map());
     identities.get(ctx.conn)!.set(key, { user: out.user, group: out.group });
   }
   if (ctx.observe) for (const f of out.files) ctx.observe(`file:${f.path}`, fileSummary(f));
   return out;
+}
+
+async function shellProbe(ctx: ModuleContext, requests: readonly ProbeRequest[], known: { user: string; group: string } | undefined): Promise<ProbeResult> {
+  const r = await sh(ctx, probeScript(requests, !known), `could not read ${requests.map((q) => q.path).join(', ')}`);
+  return { ...parseProbe(r.stdout, requests), ...known };
 }
 
 /** One line that changes whenever what a module decides from changes: type, mode, owner, group, target, checksum. */
