@@ -111,6 +111,10 @@ describe('probing files over SFTP against OpenSSH', () => {
     await conn.exec(probeScript(reqs, false));
     expect(execs()).toBeGreaterThan(before);
     expect(first.user).toBe('root');
+    // a task with a timeout keeps the shell, whose command the timeout can kill
+    const beforeTimeout = execs();
+    expect((await probe({ ...ctx, timeoutMs: 10_000 }, reqs)).files[0].inode).toBeGreaterThan(0);
+    expect(execs()).toBeGreaterThan(beforeTimeout);
     // a dangling link still gets its answer, from the shell
     const d = await probe(ctx, [{ path: join(tree, 'dangling') }]);
     expect(d.files[0]).toMatchObject({ exists: true, type: 'link', linkTarget: join(tree, 'nowhere'), realPath: join(tree, 'nowhere') });

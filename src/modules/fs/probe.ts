@@ -172,8 +172,9 @@ export async function probe(ctx: ModuleContext, requests: readonly ProbeRequest[
   }
   const key = ctx.become?.enabled ? `become ${ctx.become.user ?? 'root'}` : 'login';
   const known = identities.get(ctx.conn)?.get(key);
-  // the first probe asks the shell who the commands run as; later ones read over SFTP when they may
-  const files = known && (await sftpStates(ctx.conn.files?.(ctx.become), requests));
+  // the first probe asks the shell who the commands run as; later ones read over SFTP when they may (a task's
+  // timeout bounds a shell command, not an SFTP request)
+  const files = known && !ctx.timeoutMs && (await sftpStates(ctx.conn.files?.(ctx.become), requests));
   const out = files ? { files, tree: files.map(() => []), ...known } : await shellProbe(ctx, requests, known);
   if (!known && out.user) {
     if (!identities.has(ctx.conn)) identities.set(ctx.conn, new Map());
