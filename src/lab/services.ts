@@ -32,23 +32,30 @@ export function spawnDetached(cmd: string, args: string[], logFile: string): num
  */
 const PROBE_MS = 5000;
 
-/** Resolves once something accepts TCP connections on host:port (and, with `banner`, sends data starting with it). */
-export async function waitForPort(host: string, port: number, timeoutMs: number, banner?: string): Promise<void> {
+/**
+ * Resolves once something accepts TCP connections on host:port (and, with `banner`, sends data starting with it).
+ * `signal` stops the wait and its open probe at once (another host already failed the lab).
+ */
+export async function waitForPort(host: string, port: number, timeoutMs: number, banner?: string, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await probe(host, port, banner)) return;
+  while (Date.now() < deadline && !signal?.aborted) {
+    if (await probe(host, port, banner, signal)) return;
     await sleep(250);
   }
+  if (signal?.aborted) throw new TsrunError('UNREACHABLE', `lab: stopped waiting for ${host}:${port}`);
   throw new TsrunError('UNREACHABLE', `lab: nothing answered on ${host}:${port} within ${Math.round(timeoutMs / 1000)} s`);
 }
 
-function probe(host: string, port: number, banner: string | undefined): Promise<boolean> {
+function probe(host: string, port: number, banner: string | undefined, signal: AbortSignal | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = createConnection({ host, port, timeout: PROBE_MS });
+    const stop = () => done(false);
     const done = (ok: boolean) => {
+      signal?.removeEventListener('abort', stop);
       sock.destroy();
       resolve(ok);
     };
+    signal?.addEventListener('abort', stop, { once: true });
     sock.on('connect', () => {
       if (!banner) done(true);
     });

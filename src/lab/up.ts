@@ -147,7 +147,12 @@ async function startLab(state: LabState, base: string, log: Log): Promise<void> 
   // A bounded number of hosts probed at once, each with its own deadline from when its turn comes: a thousand
   // probes at once are a connection storm of their own (every one makes an sshd fork and re-execute).
   const waiting = pLimit(SSH_WAITERS);
-  await Promise.all(state.hosts.map((h, i) => waiting(() => waitForPort(h.address, 22, SSH_WAIT_MS, 'SSH-').catch((err: unknown) => {
+  // the first host that never answers fails the lab: the rest are not waited for (their probes kept the process
+  // alive for minutes after the error, against hosts already taken down)
+  const failed = new AbortController();
+  await Promise.all(state.hosts.map((h, i) => waiting(() => waitForPort(h.address, 22, SSH_WAIT_MS, 'SSH-', failed.signal).catch((err: unknown) => {
+    waiting.clearQueue();
+    failed.abort();
     throw hostProblem(err, h, specs[i].dir);
   }))));
   if (!state.light) await Promise.all(state.hosts.map((h) => waitForBoot(info, h.name, h.address, log)));
