@@ -1,7 +1,8 @@
 import { quote } from '../connection/shell';
 import { TsrunError } from '../core/errors';
 import { sh } from './fs/exec';
-import { accountsReadScript, findGroup, parseAccounts, type GroupEntry } from './sys/accounts';
+import { accountsReadScript, findGroup, parseAccounts } from './sys/accounts';
+import type { GroupEntry } from '../core/passwd';
 import { GroupSchema, planGroup, type GroupArgs } from './sys/group-plan';
 import { hostExec, reason } from './sys/exec';
 import { stateModule } from './types';

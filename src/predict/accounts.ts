@@ -1,6 +1,7 @@
 import { TsrunError } from '../core/errors';
 import { quote } from '../connection/shell';
-import type { AccountsState, GroupEntry, PasswdEntry } from '../modules/sys/accounts';
+import type { AccountsState } from '../modules/sys/accounts';
+import type { GroupEntry, PasswdEntry } from '../core/passwd';
 import { findGroup, supplementary } from '../modules/sys/accounts';
 import type { GroupArgs } from '../modules/sys/group-plan';
 import type { UserArgs, UserChange } from '../modules/sys/user-plan';

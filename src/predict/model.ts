@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { PasswdEntry } from '../modules/sys/accounts';
+import type { PasswdEntry } from '../core/passwd';
 
 /** What an earlier task of a --check run would have made a path. Undefined attributes keep the host's own. */
 export interface ModelPath {

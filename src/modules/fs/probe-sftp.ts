@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PermissionError, type FileReader, type PathAttrs } from '../../connection/types';
 import type { FileState, FileType, ProbeRequest } from './probe';
+import { parseGroup, parsePasswd } from '../../core/passwd';
 
 /** A checksum without the content reads the file over SFTP up to this size; above it, sha1sum on the host is cheaper. */
 const HASH_READ_MAX = 4 * 1024 * 1024;
@@ -13,13 +14,12 @@ interface Names {
 
 const namesOf = new WeakMap<FileReader, Promise<Names>>();
 
-/** The first entry per id wins, as getpwuid and getgrgid answer it. */
-function idMap(text: string): Map<number, string> {
+/** Names by id, the first entry of each id winning, as getpwuid and stat's %U do. */
+function byId<T extends { name: string }>(text: string, parse: (line: string) => T | undefined, id: (e: T) => number): Map<number, string> {
   const m = new Map<number, string>();
   for (const line of text.split('\n')) {
-    const [name, , id] = line.split(':');
-    const n = Number(id);
-    if (name && id && Number.isInteger(n) && !m.has(n)) m.set(n, name);
+    const e = parse(line);
+    if (e && e.name && !m.has(id(e))) m.set(id(e), e.name);
   }
   return m;
 }
@@ -28,8 +28,8 @@ function names(reader: FileReader): Promise<Names> {
   let p = namesOf.get(reader);
   if (!p) {
     p = Promise.all([reader.read('/etc/passwd'), reader.read('/etc/group')]).then(([u, g]) => ({
-      users: idMap(u?.toString('utf8') ?? ''),
-      groups: idMap(g?.toString('utf8') ?? ''),
+      users: byId(u?.toString('utf8') ?? '', parsePasswd, (e) => e.uid),
+      groups: byId(g?.toString('utf8') ?? '', parseGroup, (e) => e.gid),
     }));
     namesOf.set(reader, p);
   }

@@ -1,21 +1,5 @@
 import { quote } from '../../connection/shell';
-
-/** A user as /etc/passwd (getent) has it. */
-export interface PasswdEntry {
-  name: string;
-  uid: number;
-  gid: number;
-  comment: string;
-  home: string;
-  shell: string;
-}
-
-/** A group as /etc/group (getent) has it. */
-export interface GroupEntry {
-  name: string;
-  gid: number;
-  members: string[];
-}
+import { parseGroup, parsePasswd, type GroupEntry, type PasswdEntry } from '../../core/passwd';
 
 /** What the user and group modules read from a host in one round trip. */
 export interface AccountsState {
@@ -41,20 +25,6 @@ export function accountsReadScript(name: string, opts: { shadow?: boolean; home?
     opts.home !== undefined ? `h=${quote(opts.home)}` : `h=$(getent passwd -- ${n} | cut -d: -f6)`,
     '[ -n "$h" ] && [ -d "$h" ] && echo yes || echo no',
   ].join('\n');
-}
-
-/** Parses one `getent passwd` line. */
-export function parsePasswd(line: string): PasswdEntry | undefined {
-  const f = line.split(':');
-  if (f.length < 7) return undefined;
-  return { name: f[0], uid: Number(f[2]), gid: Number(f[3]), comment: f[4], home: f[5], shell: f.slice(6).join(':') };
-}
-
-/** Parses one `getent group` line. */
-export function parseGroup(line: string): GroupEntry | undefined {
-  const f = line.split(':');
-  if (f.length < 4) return undefined;
-  return { name: f[0], gid: Number(f[2]), members: f[3] ? f[3].split(',').filter(Boolean) : [] };
 }
 
 /** Parses accountsReadScript's output; undefined when the script did not run to its end. */

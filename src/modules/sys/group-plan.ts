@@ -1,5 +1,6 @@
 import type { Plan } from '../types';
-import { findGroup, type GroupEntry } from './accounts';
+import { findGroup } from './accounts';
+import type { GroupEntry } from '../../core/passwd';
 import { arg, argsSchema, optional, type ArgsOf } from '../schema';
 
 /** The group module's arguments, declared once: their type, checks and documentation. */
