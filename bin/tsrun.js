@@ -1,27 +1,34 @@
 #!/usr/bin/env node
-// Runs the bundle that `npm run build` makes (dist/tsrun.mjs) when it is newer than every source file, for a
+// Runs the bundle that `npm run build` makes (dist/tsrun.cjs) when it is newer than every source file, for a
 // fast start; otherwise the TypeScript sources through tsx, so a checkout being edited never runs stale code.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// CommonJS (bin/package.json), so that a start from the bundle never sets up Node's ES module loader.
+const { existsSync, readdirSync, statSync } = require('node:fs');
+const { join } = require('node:path');
 
-const src = fileURLToPath(new URL('../src', import.meta.url));
-const bundle = fileURLToPath(new URL('../dist/tsrun.mjs', import.meta.url));
+const src = join(__dirname, '../src');
+const bundle = join(__dirname, '../dist/tsrun.cjs');
 
-function fresh() {
-  if (!existsSync(bundle)) return false;
-  const built = statSync(bundle).mtimeMs;
+function built() {
+  if (!existsSync(bundle)) return undefined;
+  const stat = statSync(bundle);
   for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile() && statSync(`${entry.parentPath}/${entry.name}`).mtimeMs > built) return false;
+    if (entry.isFile() && statSync(`${entry.parentPath}/${entry.name}`).mtimeMs > stat.mtimeMs) return undefined;
   }
-  return true;
+  return stat;
 }
 
-let main;
-if (fresh()) {
-  ({ main } = await import(bundle));
-} else {
+async function run(argv) {
+  const stat = built();
+  if (stat) {
+    const loaded = require('./bundle.js').loadBundle(bundle, stat);
+    process.exitCode = await loaded.exports.main(argv);
+    loaded.save();
+    return;
+  }
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../src/cli/main.ts'));
+  const { main } = await import('../src/cli/main.ts');
+  process.exitCode = await main(argv);
 }
-process.exitCode = await main(process.argv.slice(2));
+
+run(process.argv.slice(2));

@@ -24,11 +24,11 @@ async function on(host: string, command: string): Promise<string> {
   return r.stdout;
 }
 
-/** Polls (at most `tries` times, a second apart) until `check` holds; fails naming what never happened. */
-async function until(what: string, check: () => Promise<boolean>, tries = 120): Promise<void> {
+/** Polls (at most `tries` times, `everyMs` apart) until `check` holds; fails naming what never happened. */
+async function until(what: string, check: () => Promise<boolean>, tries = 120, everyMs = 1000): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await check()) return;
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`never happened: ${what}`);
 }
@@ -43,6 +43,13 @@ async function withLinkDown<T>(host: string, body: () => Promise<T>): Promise<T>
     await execa('ip', ['-n', ns, 'link', 'set', 'host0', 'up']);
     await execa('ip', ['-n', ns, 'route', 'replace', 'default', 'via', lab.bridgeAddress]);
   }
+}
+
+/** The controller ends of the nodes' veth pairs, where traffic to them leaves. */
+function nodeVeths(): string[] {
+  const state = readState(lab.name);
+  if (!state) throw new Error(`lab ${lab.name} has no state file`);
+  return state.hosts.filter((h) => nodes.includes(h.name)).map((h) => h.veth);
 }
 
 /** The PID 1 of a full host: the child of its systemd-nspawn that is process 1 in its own PID namespace. */
@@ -76,8 +83,14 @@ describe('faults', () => {
     bigSum = sha(data);
     writeFileSync(copyPlay, `- hosts: nodes\n  gather_facts: no\n  tasks:\n    - copy: { src: ${big}, dest: /opt/big.bin, mode: '0644' }\n      become: true\n`);
     for (const h of nodes) await on(h, `printf old > /opt/big.bin; rm -f /opt/.big.bin.tsrun-tmp.*`);
+    // a slow link, 80 Mbit/s from the controller to each node, keeps a 30 MB transfer going for about 3 s, so each
+    // fault below lands mid-transfer: unshaped, a quiet machine copies it in a second, between two polls
+    for (const veth of nodeVeths()) await execa('tc', ['qdisc', 'replace', 'dev', veth, 'root', 'tbf', 'rate', '80mbit', 'burst', '256kb', 'latency', '100ms']);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    for (const veth of nodeVeths()) await execa('tc', ['qdisc', 'del', 'dev', veth, 'root'], { reject: false });
+  });
 
   /** Every node's target checksum, and the temporary files beside it. */
   const evidence = async () => Promise.all(nodes.map(async (h) => ({
@@ -93,7 +106,7 @@ describe('faults', () => {
     await until('a temporary file being written on node1', async () => {
       if (run.exitCode !== undefined && run.exitCode !== null) throw new Error(`tsrun ended early: ${run.exitCode}`);
       return (await on(nodes[0], 'find /opt -maxdepth 1 -name ".big.bin.tsrun-tmp.*" -size +1k | wc -l')).trim() !== '0';
-    });
+    }, 600, 200);
     // wrapped: an async function would wait for a returned subprocess, which is a promise
     return { run };
   }
@@ -196,7 +209,7 @@ describe('faults', () => {
     await until(`a temporary file being written on ${victim}`, async () => {
       if (run.exitCode !== undefined && run.exitCode !== null) throw new Error(`tsrun ended early: ${run.exitCode}`);
       return (await on(victim, 'find /opt -maxdepth 1 -name ".big.bin.tsrun-tmp.*" -size +1k | wc -l')).trim() !== '0';
-    });
+    }, 600, 200);
     let crashedAt = 0;
     // Reboot: the same disk (its overlay's upper layer), a new systemd, recorded so `lab down` stops it.
     const reboot = async () => {
