@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sshParamsFromVars } from '../../src/connection/params';
@@ -24,7 +24,7 @@ describe('probing files over SFTP against OpenSSH', () => {
     writeFileSync(authorized, `${key.pub}\n`, { mode: 0o644 });
     // sshd under strace: every program it and its children start is one execve line in the log
     execLog = join(dir, 'execve.log');
-    sshd = await startSshd({ addr: '127.77.0.9', authorizedKeys: authorized, wrap: ['strace', '-f', '-qq', '-e', 'trace=execve', '-o', execLog] });
+    sshd = await startSshd({ addr: '127.77.0.9', authorizedKeys: authorized, wrap: ['strace', '-f', '-qq', '-s', '256', '-e', 'trace=execve', '-o', execLog] });
     const knownHosts = join(dir, 'known_hosts');
     writeFileSync(knownHosts, knownHostsLine(sshd));
     const sshConfig = join(dir, 'ssh_config');
@@ -91,7 +91,6 @@ describe('probing files over SFTP against OpenSSH', () => {
     const at = (n: string, more: Omit<ProbeRequest, 'path'> = {}) => [{ path: join(tree, n), ...more }];
     expect(await sftpStates(conn.files(), at('dangling'))).toBeUndefined();
     expect(await sftpStates(conn.files(), at('stranger'))).toBeUndefined();
-    expect(await sftpStates(conn.files(), at('conf', { ids: true }))).toBeUndefined();
     expect(await sftpStates(conn.files(), at('sub', { tree: true }))).toBeUndefined();
     expect(await sftpStates(conn.files(), [{ path: 'relative' }])).toBeUndefined();
     // a become to another user reads as that user: only sudo can
@@ -118,5 +117,39 @@ describe('probing files over SFTP against OpenSSH', () => {
     // a dangling link still gets its answer, from the shell
     const d = await probe(ctx, [{ path: join(tree, 'dangling') }]);
     expect(d.files[0]).toMatchObject({ exists: true, type: 'link', linkTarget: join(tree, 'nowhere'), realPath: join(tree, 'nowhere') });
+  });
+  it('reads an inode with one stat on the host and the rest over SFTP, as the shell probe reports them', async () => {
+    const ctx = { conn, check: false, diff: false, vars: {} } as unknown as ModuleContext;
+    // paths of this test alone, so the programs started for them can be picked from everything else the host runs
+    const at = (n: string) => join(tree, `ino-${n}`);
+    writeFileSync(at('file'), 'inode\n');
+    symlinkSync(at('file'), at('link'));
+    symlinkSync(at('link'), at('chain'));
+    const reqs: ProbeRequest[] = [
+      { path: at('file'), checksum: true, ids: true },
+      { path: at('link'), follow: true, checksum: true, ids: true },
+      { path: at('chain'), ids: true },
+      { path: at('missing'), ids: true },
+      { path: join(tree, 'sub') },
+    ];
+    await probe(ctx, [{ path: join(tree, 'conf') }]);
+    const got = await probe(ctx, reqs);
+    // every program started with one of these paths in its arguments: the shell probe would start
+    // `stat -c '%F|...'` and `readlink` for them (and sha1sum reading one), the inode reading a `stat -c '%i|%d'` each
+    const started = () => readFileSync(execLog, 'utf8').split('\n').filter((l) => l.includes('execve(') && l.includes(at('')));
+    for (let i = 0; i < 40 && started().length < 3; i++) await new Promise((r) => setTimeout(r, 250));
+    expect(started().map((l) => /"%\w\|%\w/.exec(l)?.[0] ?? l)).toEqual(['"%i|%d', '"%i|%d', '"%i|%d']);
+    // the shell probe reports every path's inode; SFTP's answer carries only the ones asked for
+    const shell = await conn.exec(probeScript(reqs, false));
+    expect(got.files).toEqual(parseProbe(shell.stdout, reqs).files.map((f, i) => {
+      const { inode, device, ...rest } = f;
+      return reqs[i].ids && f.exists ? { ...rest, inode, device } : rest;
+    }));
+    // not vacuous: the inodes are there, the followed link has its target's, the chain its own
+    expect(got.files[0].inode).toBe(statSync(at('file')).ino);
+    expect(got.files[1].inode).toBe(statSync(at('file')).ino);
+    expect(got.files[2].inode).toBe(lstatSync(at('chain')).ino);
+    expect(got.files[1].checksum).toMatch(/^[0-9a-f]{40}$/);
+    expect(got.files[3]).toMatchObject({ exists: false });
   });
 });

@@ -91,12 +91,12 @@ async function readState(reader: FileReader, r: ProbeRequest, ids: Names): Promi
 }
 
 /**
- * Reads the paths' state over SFTP, as probeScript would report it, or returns undefined when only the shell can:
- * a tree (find), an inode or device (SFTP has neither), a relative path, a dangling link, an owner not in the
- * local files, or any error (the shell probe then reports it in its own words).
+ * Reads the paths' state over SFTP, as probeScript would report it but for the inode and device (SFTP has neither),
+ * or returns undefined when only the shell can: a tree (find), a relative path, a dangling link, an owner not in
+ * the local files, or any error (the shell probe then reports it in its own words).
  */
 export async function sftpStates(reader: FileReader | undefined, requests: readonly ProbeRequest[]): Promise<FileState[] | undefined> {
-  if (!reader || requests.some((r) => r.tree || r.ids || !r.path.startsWith('/'))) return undefined;
+  if (!reader || requests.some((r) => r.tree || !r.path.startsWith('/'))) return undefined;
   try {
     const ids = await names(reader);
     return await Promise.all(requests.map((r) => readState(reader, r, ids)));

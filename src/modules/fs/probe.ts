@@ -60,7 +60,7 @@ export interface ProbeRequest {
   tree?: boolean;
   /** Also resolve the parent directory's symbolic links (readlink -f), as FileState.realDir. */
   realDir?: boolean;
-  /** The inode and device are needed (SFTP does not report them). */
+  /** The inode and device are needed: SFTP does not report them, so a `stat` on the host reads them. */
   ids?: boolean;
 }
 
@@ -174,7 +174,8 @@ export async function probe(ctx: ModuleContext, requests: readonly ProbeRequest[
   const known = identities.get(ctx.conn)?.get(key);
   // the first probe asks the shell who the commands run as; later ones read over SFTP when they may (a task's
   // timeout bounds a shell command, not an SFTP request)
-  const files = known && !ctx.timeoutMs && (await sftpStates(ctx.conn.files?.(ctx.become), requests));
+  const sftp = known && !ctx.timeoutMs && (await sftpStates(ctx.conn.files?.(ctx.become), requests));
+  const files = sftp && (await withInodes(ctx, requests, sftp));
   const out = files ? { files, tree: files.map(() => []), ...known } : await shellProbe(ctx, requests, known);
   if (!known && out.user) {
     if (!identities.has(ctx.conn)) identities.set(ctx.conn, new Map());
@@ -182,6 +183,34 @@ export async function probe(ctx: ModuleContext, requests: readonly ProbeRequest[
   }
   if (ctx.observe) for (const f of out.files) ctx.observe(`file:${f.path}`, fileSummary(f));
   return out;
+}
+
+/** The script that prints `@I=inode|device` for each path, as probeScript's `stat` reads it; empty when it is gone. */
+export function inodeScript(requests: readonly ProbeRequest[]): string {
+  const fmt = `'%i|%d'`;
+  return ['LC_ALL=C; export LC_ALL', ...requests.map((r, i) => {
+    const p = quote(r.path);
+    const plain = `stat -c ${fmt} -- ${p} 2>/dev/null`;
+    return `printf '@${i}='; ${r.follow ? `stat -L -c ${fmt} -- ${p} 2>/dev/null || ` : ''}${plain} || echo`;
+  })].join('\n');
+}
+
+/**
+ * Completes states read over SFTP with the inode and device of the paths that need them (SFTP reports neither):
+ * one `stat` per such path, none for the rest. Undefined when a path is gone since, so the shell probe reads all.
+ */
+async function withInodes(ctx: ModuleContext, requests: readonly ProbeRequest[], files: FileState[]): Promise<FileState[] | undefined> {
+  const wanted = requests.map((r, i) => ({ r, f: files[i] })).filter(({ r, f }) => r.ids && f.exists);
+  if (wanted.length === 0) return files;
+  const r = await ctx.conn.exec(inodeScript(wanted.map((w) => w.r)), { become: ctx.become, env: ctx.environment });
+  if (r.rc !== 0) return undefined;
+  const ids = new Map(r.stdout.split('\n').filter((l) => l.startsWith('@')).map((l) => [Number(l.slice(1, l.indexOf('='))), l.slice(l.indexOf('=') + 1)]));
+  for (const [i, { f }] of wanted.entries()) {
+    const [inode, device] = (ids.get(i) ?? '').split('|');
+    if (!inode || !device) return undefined;
+    Object.assign(f, { inode: Number(inode), device: Number(device) });
+  }
+  return files;
 }
 
 async function shellProbe(ctx: ModuleContext, requests: readonly ProbeRequest[], known: { user: string; group: string } | undefined): Promise<ProbeResult> {
