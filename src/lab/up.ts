@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -150,6 +151,8 @@ async function startLab(state: LabState, base: string, log: Log): Promise<void> 
   // the first host that never answers fails the lab: the rest are not waited for (their probes kept the process
   // alive for minutes after the error, against hosts already taken down)
   const failed = new AbortController();
+  // each waiting probe listens on it: up to SSH_WAITERS at once, over Node's warning threshold of 10
+  setMaxListeners(SSH_WAITERS, failed.signal);
   await Promise.all(state.hosts.map((h, i) => waiting(() => waitForPort(h.address, 22, SSH_WAIT_MS, 'SSH-', failed.signal).catch((err: unknown) => {
     waiting.clearQueue();
     failed.abort();
