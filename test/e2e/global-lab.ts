@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
 import { labDown, labUp, type LabInfo } from '../../src/lab/index';
 import { BASE_DIR } from '../../src/lab/base';
-import { readState } from '../../src/lab/state';
+import { labDir, readState } from '../../src/lab/state';
+import { alive } from '../../src/lab/sys';
 import { labLeftovers } from './lab-helpers';
 
 declare module 'vitest' {
@@ -24,12 +26,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // test's teardown or as a silent skip.
   const preflight = await execa('sh', ['bin/setup.sh', '--check'], { reject: false, all: true });
   if (preflight.exitCode !== 0) throw new Error(String(preflight.all));
-  // A run that was killed may have left its lab behind, changed by its tests: start from a fresh one.
+  // A run that was killed may have left its lab behind, changed by its tests: start from a fresh one. But a run
+  // still going (a CI rehearsal beside a developer's run) would fail if its lab went down under it.
+  const ownerFile = join(labDir(name), 'e2e-owner.pid');
+  const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8')) : 0;
+  if (owner > 0 && owner !== process.pid && alive(owner)) {
+    throw new Error(`lab ${name} is in use by the e2e run of process ${owner}: set TSRUN_TEST_LAB to another name to run beside it (or, if that process is not a test run, tsrun lab down --name ${name})`);
+  }
   await labDown(name, log);
   const cached = existsSync(BASE_DIR);
   const started = performance.now();
   const lab = await labUp({ name, nodes: 3, lb: 1, log });
   const ms = performance.now() - started;
+  writeFileSync(ownerFile, String(process.pid));
   log(`lab ${name}: up in ${(ms / 1000).toFixed(2)} s (base ${cached ? 'cached' : 'built'})`);
   project.provide('lab', lab);
   project.provide('labUpMs', ms);
