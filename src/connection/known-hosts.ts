@@ -1,5 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The outcome of looking a server's key up in known_hosts files. */
@@ -38,29 +38,56 @@ export function blobType(blob: Buffer): string {
   return blob.subarray(4, 4 + len).toString('latin1');
 }
 
-function readEntries(files: string[]): Entry[] {
-  const out: Entry[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      continue; // a missing known_hosts file simply knows nobody
-    }
-    text.split('\n').forEach((raw, i) => {
-      const words = raw.trim().split(/\s+/);
-      if (!words[0] || words[0].startsWith('#')) return;
-      const marker = words[0].startsWith('@') ? words.shift() : undefined;
-      if (words.length < 3) return;
-      out.push({ file, line: i + 1, marker, patterns: words[0], type: words[1], blob: words[2] });
-    });
+/**
+ * Each file's usable lines, parsed once and read again only when the file changes (accept-new appends during a
+ * run): every connection looks its host up twice, so a fleet of N hosts in a known_hosts of N lines would
+ * otherwise parse N x N lines.
+ */
+const parsed = new Map<string, { stamp: string; entries: Entry[] }>();
+
+function entriesOf(file: string): Entry[] {
+  let stamp: string;
+  try {
+    const st = statSync(file);
+    stamp = `${st.mtimeMs} ${st.size} ${st.ino}`;
+  } catch {
+    return []; // a missing known_hosts file simply knows nobody
   }
-  return out;
+  const known = parsed.get(file);
+  if (known?.stamp === stamp) return known.entries;
+  const entries: Entry[] = [];
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  text.split('\n').forEach((raw, i) => {
+    const words = raw.trim().split(/\s+/);
+    if (!words[0] || words[0].startsWith('#')) return;
+    const marker = words[0].startsWith('@') ? words.shift() : undefined;
+    if (words.length < 3) return;
+    entries.push({ file, line: i + 1, marker, patterns: words[0], type: words[1], blob: words[2] });
+  });
+  parsed.set(file, { stamp, entries });
+  return entries;
 }
 
+function readEntries(files: string[]): Entry[] {
+  return files.flatMap(entriesOf);
+}
+
+/** Compiled wildcard patterns; most known_hosts patterns are plain names and need none. */
+const globs = new Map<string, RegExp>();
+
 function globMatch(pattern: string, name: string): boolean {
-  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i').test(name);
+  if (!/[*?]/.test(pattern)) return pattern.toLowerCase() === name.toLowerCase();
+  let re = globs.get(pattern);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+    globs.set(pattern, re);
+  }
+  return re.test(name);
 }
 
 /** Whether a known_hosts host field (hashed `|1|salt|hash`, or comma-separated patterns) names `name`. */

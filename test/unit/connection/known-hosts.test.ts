@@ -70,4 +70,17 @@ describe('known_hosts', () => {
     expect(knownKeyTypes([f], '127.0.0.5', 2200)).toEqual(['ssh-ed25519']);
     expect(knownKeyTypes([f], '127.0.0.5', 22)).toEqual([]);
   });
+  it('sees a file changed since it was read: a key appended, a key replaced, the file removed', () => {
+    // a thousand hosts, as a large lab writes them: each lookup reads the parsed file, not the disk
+    const many = Array.from({ length: 1000 }, (_, i) => `10.9.${i >> 8}.${i & 255} ssh-ed25519 ${KEY}`).join('\n');
+    const f = file('changing', `${many}\n`);
+    expect(checkHostKey([f], '10.9.3.231', 22, blob).status).toBe('known');
+    expect(checkHostKey([f], 'new.example', 22, blob).status).toBe('unknown');
+    addHostKey(f, 'new.example', 22, blob);
+    expect(checkHostKey([f], 'new.example', 22, blob).status).toBe('known');
+    writeFileSync(f, `${many.replace(`10.9.3.231 ssh-ed25519 ${KEY}`, `10.9.3.231 ssh-ed25519 ${OTHER}`)}\n`);
+    expect(checkHostKey([f], '10.9.3.231', 22, blob).status).toBe('changed');
+    rmSync(f);
+    expect(checkHostKey([f], '10.9.3.231', 22, blob).status).toBe('unknown');
+  });
 });
