@@ -186,7 +186,7 @@ export async function probe(ctx: ModuleContext, requests: readonly ProbeRequest[
 }
 
 /** The script that prints `@I=inode|device` for each path, as probeScript's `stat` reads it; empty when it is gone. */
-export function inodeScript(requests: readonly ProbeRequest[]): string {
+function inodeScript(requests: readonly ProbeRequest[]): string {
   const fmt = `'%i|%d'`;
   return ['LC_ALL=C; export LC_ALL', ...requests.map((r, i) => {
     const p = quote(r.path);
