@@ -38,43 +38,66 @@ export function blobType(blob: Buffer): string {
   return blob.subarray(4, 4 + len).toString('latin1');
 }
 
-/**
- * Each file's usable lines, parsed once and read again only when the file changes (accept-new appends during a
- * run): every connection looks its host up twice, so a fleet of N hosts in a known_hosts of N lines would
- * otherwise parse N x N lines.
- */
-const parsed = new Map<string, { stamp: string; entries: Entry[] }>();
+/** A file's usable lines: those naming hosts plainly indexed by name, the rest (hashed, wildcard, negated) in a list. */
+interface FileIndex {
+  stamp: string;
+  byName: Map<string, Entry[]>;
+  general: Entry[];
+}
 
-function entriesOf(file: string): Entry[] {
+/**
+ * Each file, parsed and indexed once and again only when it changes (accept-new appends during a run): every
+ * connection looks its host up twice, so a fleet of N hosts in a known_hosts of N lines would otherwise match
+ * N x N lines.
+ */
+const parsed = new Map<string, FileIndex>();
+
+function indexOf(file: string): FileIndex | undefined {
   let stamp: string;
   try {
     const st = statSync(file);
     stamp = `${st.mtimeMs} ${st.size} ${st.ino}`;
   } catch {
-    return []; // a missing known_hosts file simply knows nobody
+    return undefined; // a missing known_hosts file simply knows nobody
   }
   const known = parsed.get(file);
-  if (known?.stamp === stamp) return known.entries;
-  const entries: Entry[] = [];
+  if (known?.stamp === stamp) return known;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    return [];
+    return undefined;
   }
+  const index: FileIndex = { stamp, byName: new Map(), general: [] };
   text.split('\n').forEach((raw, i) => {
     const words = raw.trim().split(/\s+/);
     if (!words[0] || words[0].startsWith('#')) return;
     const marker = words[0].startsWith('@') ? words.shift() : undefined;
     if (words.length < 3) return;
-    entries.push({ file, line: i + 1, marker, patterns: words[0], type: words[1], blob: words[2] });
+    const entry: Entry = { file, line: i + 1, marker, patterns: words[0], type: words[1], blob: words[2] };
+    if (/^\|1\||[*?!]/.test(entry.patterns)) {
+      index.general.push(entry);
+      return;
+    }
+    for (const name of new Set(entry.patterns.toLowerCase().split(','))) {
+      const list = index.byName.get(name);
+      if (list) list.push(entry);
+      else index.byName.set(name, [entry]);
+    }
   });
-  parsed.set(file, { stamp, entries });
-  return entries;
+  parsed.set(file, index);
+  return index;
 }
 
-function readEntries(files: string[]): Entry[] {
-  return files.flatMap(entriesOf);
+/** The lines of the files that name `name`, in file and line order. */
+function entriesFor(files: string[], name: string): Entry[] {
+  return files.flatMap((file) => {
+    const index = indexOf(file);
+    if (!index) return [];
+    const general = index.general.filter((e) => hostFieldMatches(e.patterns, name));
+    const plain = index.byName.get(name.toLowerCase()) ?? [];
+    return general.length ? [...plain, ...general].sort((a, b) => a.line - b.line) : plain;
+  });
 }
 
 /** Compiled wildcard patterns; most known_hosts patterns are plain names and need none. */
@@ -113,7 +136,7 @@ export function checkHostKey(files: string[], host: string, port: number, blob: 
   const name = knownHostName(host, port);
   const type = blobType(blob);
   const b64 = blob.toString('base64');
-  const entries = readEntries(files).filter((e) => hostFieldMatches(e.patterns, name));
+  const entries = entriesFor(files, name);
   const revoked = entries.find((e) => e.marker === '@revoked' && e.blob === b64);
   if (revoked) return { status: 'revoked', file: revoked.file, line: revoked.line };
   const plain = entries.filter((e) => e.marker === undefined);
@@ -126,8 +149,8 @@ export function checkHostKey(files: string[], host: string, port: number, blob: 
 /** The key types already known for `host:port`, so the handshake can prefer them as OpenSSH does. */
 export function knownKeyTypes(files: string[], host: string, port: number): string[] {
   const name = knownHostName(host, port);
-  const types = readEntries(files)
-    .filter((e) => e.marker === undefined && hostFieldMatches(e.patterns, name))
+  const types = entriesFor(files, name)
+    .filter((e) => e.marker === undefined)
     .map((e) => e.type);
   return [...new Set(types)];
 }

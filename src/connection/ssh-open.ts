@@ -8,9 +8,10 @@ import { describeTarget, type SshParams } from './params';
 import { connectWithRetry, transientConnectError } from './connect-retry';
 import { UnreachableError } from './types';
 
-/** An authenticated ssh2 client and the bastion clients it tunnels through (innermost last). */
+/** An authenticated ssh2 client, the stream it speaks over, and the bastion clients it tunnels through (innermost last). */
 export interface OpenedClient {
   client: Client;
+  sock: Duplex;
   hops: Client[];
 }
 
@@ -160,7 +161,7 @@ export async function openClient(p: SshParams): Promise<OpenedClient> {
   p.trace?.(3, `connection established to ${describeTarget(p)} in ${Math.round(performance.now() - started)} ms (authenticated by ${lastMethod ?? 'none'})`);
   // A transport error is followed by 'close', which the connection handles; unlistened, it would crash the run.
   for (const c of [client, ...hops]) c.on('error', () => {});
-  return { client, hops };
+  return { client, sock, hops };
 }
 
 /**

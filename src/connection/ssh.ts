@@ -1,4 +1,5 @@
 import { TsrunError } from '../core/errors';
+import type { Duplex } from 'node:stream';
 import pLimit from 'p-limit';
 import type { Client, SFTPWrapper } from 'ssh2';
 import { describeTarget, type SshParams } from './params';
@@ -173,8 +174,21 @@ export class SshConnection implements Connection {
     if (needsSudo(this.become(become), this.params.user)) return undefined;
     return (this.reader ??= sftpReader(async () => {
       if (this.interrupted) throw new Error(`${this.host}: interrupted; not started`);
-      return this.sftpSession();
+      const sftp = await this.sftpSession();
+      this.holdWrites((await this.current)?.sock);
+      return sftp;
     }, (p) => this.guard(p)));
+  }
+
+  /**
+   * Holds the stream's writes until this turn's promise reactions have run: the requests a probe issues together
+   * (lstat, stat, the parent) then leave in one packet, one system call on this side and one wake-up of the
+   * host's sftp-server instead of one each (at a thousand hosts, the controller's writes were its largest cost).
+   */
+  private holdWrites(sock: Duplex | undefined): void {
+    if (!sock || sock.writableCorked) return;
+    sock.cork();
+    process.nextTick(() => sock.uncork());
   }
 
   private async sftpSession(): Promise<SFTPWrapper> {

@@ -6,6 +6,9 @@ import { renderDeep } from '../template/index';
 import { hasTemplate, type Where } from './render';
 import { taskVars, type PlayVars } from './vars';
 
+/** Magic variables that list hosts or groups by name (Ansible reserves these names). */
+const HOST_LISTS = new Set(['hostvars', 'groups', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch']);
+
 /**
  * Variables whose values are templates (`proxy: "{{ lab_proxy }}"`) are rendered when first read, as Ansible
  * does it: an unused variable with an error never fails a task, and conditions see rendered values. The getter
@@ -17,9 +20,10 @@ export function lazyVars(
   const out: Record<string, unknown> = {};
   const resolving = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
-    // hostvars reads every host's variables: walking it for templates would cost hosts x hosts per task.
-    // Registered results and set_fact values were rendered once already (Ansible marks results unsafe): never again.
-    if (key === 'hostvars' || settled[key] === value || !hasTemplate(value)) {
+    // The magic host lists hold names, never templates, and hostvars reads every host's variables: walking them
+    // for templates would cost hosts x hosts per task. Registered results and set_fact values were rendered once
+    // already (Ansible marks results unsafe): never again.
+    if (HOST_LISTS.has(key) || settled[key] === value || !hasTemplate(value)) {
       out[key] = value;
       continue;
     }

@@ -54,6 +54,10 @@ describe('known_hosts', () => {
     { name: 'only another key type', text: `web.example ssh-rsa AAAAB3NzaC1yc2E=\n`, host: 'web.example', port: 22, status: 'unknown' },
     { name: 'a different key of the type', text: `web.example ssh-ed25519 ${OTHER}\n`, host: 'web.example', port: 22, status: 'changed' },
     { name: 'revoked', text: `@revoked * ssh-ed25519 ${KEY}\nweb.example ssh-ed25519 ${KEY}\n`, host: 'web.example', port: 22, status: 'revoked' },
+    { name: 'a plain name among others, any case', text: `a.example,WEB.example ssh-ed25519 ${KEY}\n`, host: 'web.example', port: 22, status: 'known' },
+    { name: 'a plain line excluded by a later negation', text: `web.example ssh-ed25519 ${OTHER}\n*,!web.example ssh-ed25519 ${KEY}\n`, host: 'web.example', port: 22, status: 'changed' },
+    { name: 'a wildcard key before a plain one', text: `*.example ssh-ed25519 ${KEY}\nweb.example ssh-ed25519 ${OTHER}\n`, host: 'web.example', port: 22, status: 'known' },
+    { name: 'a hashed line revoking a key a plain line accepts', text: `[web.example]:2222 ssh-ed25519 ${KEY}\n@revoked ${hashedWeb} ssh-ed25519 ${KEY}\n`, host: 'web.example', port: 2222, status: 'revoked' },
     { name: 'cert-authority lines are not host keys', text: `@cert-authority * ssh-ed25519 ${KEY}\n`, host: 'web.example', port: 22, status: 'unknown' },
   ];
   for (const c of verdictCases) {
@@ -82,5 +86,12 @@ describe('known_hosts', () => {
     expect(checkHostKey([f], '10.9.3.231', 22, blob).status).toBe('changed');
     rmSync(f);
     expect(checkHostKey([f], '10.9.3.231', 22, blob).status).toBe('unknown');
+  });
+  it('reports the first line, in file order, whether it names the host plainly or by a pattern', () => {
+    const f = file('order', `# keys\n10.1.1.* ssh-ed25519 ${OTHER}\n10.1.1.7 ssh-ed25519 ${OTHER}\n`);
+    expect(checkHostKey([f], '10.1.1.7', 22, blob)).toEqual({ status: 'changed', file: f, line: 2 });
+    const g = file('order2', `10.1.1.7 ssh-ed25519 ${OTHER}\n10.1.1.* ssh-ed25519 ${OTHER}\n`);
+    expect(checkHostKey([g], '10.1.1.7', 22, blob)).toEqual({ status: 'changed', file: g, line: 1 });
+    expect(checkHostKey([f, g], '10.1.1.7', 22, blob)).toEqual({ status: 'changed', file: f, line: 2 });
   });
 });
