@@ -25,6 +25,8 @@ const INTERRUPT_MS = 5_000;
 export class SshConnection implements Connection {
   readonly host: string;
   private current?: Promise<OpenedClient>;
+  /** The current client's transport, kept so that SFTP requests can be corked without awaiting the client again. */
+  private sock?: Duplex;
   private sftp?: Promise<SFTPWrapper>;
   private shell?: Promise<RemoteShell>;
   private reader?: FileReader;
@@ -80,7 +82,9 @@ export class SshConnection implements Connection {
       this.lost.catch(() => undefined);
       this.current.then(undefined, () => (this.current = undefined));
     }
-    return (await this.current).client;
+    const opened = await this.current;
+    this.sock = opened.sock;
+    return opened.client;
   }
 
   private onClose(): void {
@@ -175,7 +179,7 @@ export class SshConnection implements Connection {
     return (this.reader ??= sftpReader(async () => {
       if (this.interrupted) throw new Error(`${this.host}: interrupted; not started`);
       const sftp = await this.sftpSession();
-      this.holdWrites((await this.current)?.sock);
+      this.holdWrites(this.sock);
       return sftp;
     }, (p) => this.guard(p)));
   }

@@ -6,8 +6,14 @@ import { renderDeep } from '../template/index';
 import { hasTemplate, type Where } from './render';
 import { taskVars, type PlayVars } from './vars';
 
-/** Magic variables that list hosts or groups by name (Ansible reserves these names). */
-const HOST_LISTS = new Set(['hostvars', 'groups', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch']);
+/** Magic variables that list hosts or groups by name: in a task, Ansible's value wins over a host's own of that name. */
+const HOST_LISTS: ReadonlySet<string> = new Set(['hostvars', 'groups', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch']);
+
+/** The magic variables of the play rather than of a host: Ansible's hostvars[h] leaves them out. */
+const PLAY_ONLY: ReadonlySet<string> = new Set(['hostvars', 'play_hosts', 'ansible_play_hosts', 'ansible_play_hosts_all', 'ansible_play_batch', 'ansible_play_name']);
+
+/** Of the host lists, those hostvars[h] shows, where they win over h's own variables as they do in a task. */
+const HOSTVARS_LISTS: ReadonlySet<string> = new Set([...HOST_LISTS].filter((k) => !PLAY_ONLY.has(k)));
 
 /**
  * Variables whose values are templates (`proxy: "{{ lab_proxy }}"`) are rendered when first read, as Ansible
@@ -16,14 +22,15 @@ const HOST_LISTS = new Set(['hostvars', 'groups', 'play_hosts', 'ansible_play_ho
  */
 export function lazyVars(
   raw: Record<string, unknown>, where: Where, settled: Record<string, unknown> = {}, locate: (key: string) => SourceLocation | undefined = () => undefined,
+  hostLists: ReadonlySet<string> = new Set(),
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const resolving = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
-    // The magic host lists hold names, never templates, and hostvars reads every host's variables: walking them
-    // for templates would cost hosts x hosts per task. Registered results and set_fact values were rendered once
+    // The magic host lists (those in hostLists hold the magic value here) are names, never templates, and hostvars
+    // reads every host's variables: walking them for templates would cost hosts x hosts per task. Registered results and set_fact values were rendered once
     // already (Ansible marks results unsafe): never again.
-    if (HOST_LISTS.has(key) || settled[key] === value || !hasTemplate(value)) {
+    if (hostLists.has(key) || settled[key] === value || !hasTemplate(value)) {
       out[key] = value;
       continue;
     }
@@ -59,7 +66,7 @@ export function extend(vars: Record<string, unknown>, extra: Record<string, unkn
 
 /** A task's variables for one host (see taskVars for the precedence), with templates rendered on first read. */
 export function hostTaskVars(pv: PlayVars, host: HostRun, roleUse: RoleUse | undefined, scoped: Record<string, unknown>, where: Where = {}): Record<string, unknown> {
-  return lazyVars(taskVars(pv, host, roleUse, scoped), where, host.hostFacts, varLocator(pv, host, roleUse, scoped));
+  return lazyVars(taskVars(pv, host, roleUse, scoped), where, host.hostFacts, varLocator(pv, host, roleUse, scoped), HOST_LISTS);
 }
 
 /** Where the value a task sees for a variable is written, when it came from a YAML file (play, role, vars_files). */
@@ -77,9 +84,13 @@ export function varLocator(pv: PlayVars, host: HostRun, roleUse: RoleUse | undef
 
 /**
  * What `hostvars[h]` shows: h's inventory variables, facts, set_fact and registered results, and the magic
- * variables, with templates rendered lazily in h's own scope. Play variables are not part of it (as in Ansible).
+ * variables that are not the play's (over h's own of the same name, as in a task), with templates rendered lazily in
+ * h's own scope. Play variables are not part of it (as in Ansible).
  */
 export function hostScope(pv: PlayVars, host: HostRun): Record<string, unknown> {
-  const raw = { ...pv.magic, ...host.visibleVars(), inventory_hostname: host.name, inventory_hostname_short: host.name.split('.')[0] };
-  return lazyVars(raw, {}, host.hostFacts);
+  const magic: Record<string, unknown> = {};
+  // read one by one: the play's host lists are getters that filter every host
+  for (const key of Object.keys(pv.magic)) if (!PLAY_ONLY.has(key)) magic[key] = pv.magic[key];
+  const raw = { ...host.visibleVars(), ...magic, inventory_hostname: host.name, inventory_hostname_short: host.name.split('.')[0] };
+  return lazyVars(raw, {}, host.hostFacts, undefined, HOSTVARS_LISTS);
 }

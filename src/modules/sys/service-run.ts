@@ -90,7 +90,7 @@ export async function applyService(ctx: ModuleContext, plan: Plan<ServiceChange>
   if (change.missing) return { result: { ...base, changed: false, failed: true, msg: `Could not find the requested service ${want.name}: host ${ctx.conn.host}` } };
   if (!plan.changed) return { result: base };
   const x = await hostExec(ctx, serviceCommands(r.st!, want.name, change.ops, opt).join(' && '));
-  if (x.rc !== 0) return { result: { ...base, failed: true, msg: `Unable to ${change.ops.join('/')} service ${want.name}: ${reason(x)}` } };
+  if (x.rc !== 0) return { result: { ...base, changed: false, failed: true, msg: `Unable to ${change.ops.join('/')} service ${want.name}: ${reason(x)}` } };
   return { result: base };
 }
 
