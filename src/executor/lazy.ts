@@ -15,6 +15,8 @@ const PLAY_ONLY: ReadonlySet<string> = new Set(['hostvars', 'play_hosts', 'ansib
 /** Of the host lists, those hostvars[h] shows, where they win over h's own variables as they do in a task. */
 const HOSTVARS_LISTS: ReadonlySet<string> = new Set([...HOST_LISTS].filter((k) => !PLAY_ONLY.has(k)));
 
+const NONE: ReadonlySet<string> = new Set();
+
 /**
  * Variables whose values are templates (`proxy: "{{ lab_proxy }}"`) are rendered when first read, as Ansible
  * does it: an unused variable with an error never fails a task, and conditions see rendered values. The getter
@@ -22,14 +24,14 @@ const HOSTVARS_LISTS: ReadonlySet<string> = new Set([...HOST_LISTS].filter((k) =
  */
 export function lazyVars(
   raw: Record<string, unknown>, where: Where, settled: Record<string, unknown> = {}, locate: (key: string) => SourceLocation | undefined = () => undefined,
-  hostLists: ReadonlySet<string> = new Set(),
+  hostLists: ReadonlySet<string> = NONE,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const resolving = new Set<string>();
   for (const [key, value] of Object.entries(raw)) {
     // The magic host lists (those in hostLists hold the magic value here) are names, never templates, and hostvars
-    // reads every host's variables: walking them for templates would cost hosts x hosts per task. Registered results and set_fact values were rendered once
-    // already (Ansible marks results unsafe): never again.
+    // reads every host's variables: walking them for templates would cost hosts x hosts per task. Registered
+    // results and set_fact values were rendered once already (Ansible marks results unsafe): never again.
     if (hostLists.has(key) || settled[key] === value || !hasTemplate(value)) {
       out[key] = value;
       continue;
